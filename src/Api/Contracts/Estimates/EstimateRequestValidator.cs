@@ -1,0 +1,35 @@
+using FluentValidation;
+using Sizing.Api.Contracts.Models;
+using Sizing.Domain.Catalog;
+using Sizing.Domain.Deployment;
+
+namespace Sizing.Api.Contracts.Estimates;
+
+public sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest>
+{
+    public EstimateRequestValidator(HardwareCatalog catalog)
+    {
+        ModelChoice.AddRules(this, r => r.Model, r => r.ModelConfig, catalog);
+        RuleFor(r => r.Hardware).NotNull().WithMessage("'hardware' is required, with at least 'gpu'.")
+            .SetValidator(new HardwareRequestValidator(catalog)!);
+        RuleFor(r => r.Parallelism).SetValidator(new ParallelismRequestValidator()!).When(r => r.Parallelism is not null);
+        RuleFor(r => r.Precision).SetValidator(new PrecisionRequestValidator()!).When(r => r.Precision is not null);
+        RuleFor(r => r.Workload).NotNull().WithMessage("'workload' is required, with 'inputTokens' and 'outputTokens'.")
+            .SetValidator(new WorkloadRequestValidator()!);
+        RuleFor(r => r.Engine).Must(EnumText.IsValid<Engine>).When(r => r.Engine is not null)
+            .WithMessage($"'engine' must be one of {EnumText.Values<Engine>()}.");
+        RuleFor(r => r.GpuMemoryUtilization).Must(u => u > 0 && u <= 1).When(r => r.GpuMemoryUtilization is not null)
+            .WithMessage("'gpuMemoryUtilization' must be greater than 0 and at most 1.");
+        RuleFor(r => r.MaxModelLength).InclusiveBetween(1, Limits.MaxInputTokens + Limits.MaxOutputTokens).When(r => r.MaxModelLength is not null)
+            .WithMessage("'maxModelLength' must be between 1 and 3,000,000 tokens.");
+        RuleFor(r => r.MaxModelLength).Must((r, length) => length >= r.Workload!.InputTokens + r.Workload.OutputTokens)
+            .When(r => r.MaxModelLength is not null && r.Workload?.InputTokens is not null && r.Workload.OutputTokens is not null)
+            .WithMessage("'maxModelLength' must be at least inputTokens + outputTokens.");
+        RuleFor(r => r.MaxNumBatchedTokens).InclusiveBetween(1, 1_048_576).When(r => r.MaxNumBatchedTokens is not null)
+            .WithMessage("'maxNumBatchedTokens' must be between 1 and 1,048,576.");
+        RuleFor(r => r.MaxNumSeqs).InclusiveBetween(1, Limits.MaxConcurrency).When(r => r.MaxNumSeqs is not null)
+            .WithMessage("'maxNumSeqs' must be between 1 and 100,000.");
+        RuleFor(r => r.BlockSize).InclusiveBetween(1, 1024).When(r => r.BlockSize is not null)
+            .WithMessage("'blockSize' must be between 1 and 1024.");
+    }
+}

@@ -1,0 +1,78 @@
+using FluentValidation;
+using Sizing.Domain.Deployment;
+
+namespace Sizing.Api.Contracts;
+
+/// <summary>Request limits: large enough for any real deployment, small enough that no request can run away.</summary>
+public static class Limits
+{
+    public const int MaxInputTokens = 2_000_000;
+    public const int MaxOutputTokens = 1_000_000;
+    public const int MaxConcurrency = 100_000;
+    public const int MaxTensor = 1024;
+    public const int MaxPipeline = 256;
+    public const int MaxExpert = 1024;
+    public const int MaxData = 100_000;
+    public const int MaxGpusPerNode = 72;
+    public const int MaxGpusPerReplica = 4096;
+}
+
+public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest>
+{
+    public HardwareRequestValidator(Domain.Catalog.HardwareCatalog catalog)
+    {
+        RuleFor(h => h.Gpu).NotEmpty().WithMessage("'gpu' is required: a GPU catalog id such as h100-sxm-80gb (GET /v1/gpus lists them).")
+            .Must(id => catalog.FindGpu(id!) is not null).When(h => !string.IsNullOrEmpty(h.Gpu))
+            .WithMessage(h => $"unknown GPU '{h.Gpu}'; GET /v1/gpus lists the catalog ids.");
+        RuleFor(h => h.GpusPerNode).InclusiveBetween(1, Limits.MaxGpusPerNode).When(h => h.GpusPerNode is not null)
+            .WithMessage($"'gpusPerNode' must be between 1 and {Limits.MaxGpusPerNode}.");
+        RuleFor(h => h.IntraNode).Must(EnumText.IsValid<IntraNodeLink>).When(h => h.IntraNode is not null)
+            .WithMessage($"'intraNode' must be one of {EnumText.Values<IntraNodeLink>()}.");
+        RuleFor(h => h.InterNode).Must(EnumText.IsValid<InterNodeLink>).When(h => h.InterNode is not null)
+            .WithMessage($"'interNode' must be one of {EnumText.Values<InterNodeLink>()}.");
+    }
+}
+
+public sealed class ParallelismRequestValidator : AbstractValidator<ParallelismRequest>
+{
+    public ParallelismRequestValidator()
+    {
+        RuleFor(p => p.Tensor).InclusiveBetween(1, Limits.MaxTensor).When(p => p.Tensor is not null)
+            .WithMessage($"'tensor' must be between 1 and {Limits.MaxTensor}.");
+        RuleFor(p => p.Pipeline).InclusiveBetween(1, Limits.MaxPipeline).When(p => p.Pipeline is not null)
+            .WithMessage($"'pipeline' must be between 1 and {Limits.MaxPipeline}.");
+        RuleFor(p => p.Expert).InclusiveBetween(1, Limits.MaxExpert).When(p => p.Expert is not null)
+            .WithMessage($"'expert' must be between 1 and {Limits.MaxExpert}.");
+        RuleFor(p => p.Data).InclusiveBetween(1, Limits.MaxData).When(p => p.Data is not null)
+            .WithMessage($"'data' must be between 1 and {Limits.MaxData}.");
+        RuleFor(p => (long)(p.Tensor ?? 1) * (p.Pipeline ?? 1)).LessThanOrEqualTo(Limits.MaxGpusPerReplica)
+            .WithName("tensor").OverridePropertyName("tensor")
+            .WithMessage($"tensor × pipeline must be at most {Limits.MaxGpusPerReplica} GPUs per replica.");
+    }
+}
+
+public sealed class PrecisionRequestValidator : AbstractValidator<PrecisionRequest>
+{
+    public PrecisionRequestValidator()
+    {
+        RuleFor(p => p.Weights).Must(EnumText.IsValid<Precision>).When(p => p.Weights is not null)
+            .WithMessage($"'weights' must be one of {EnumText.Values<Precision>()}.");
+        RuleFor(p => p.KvCache).Must(EnumText.IsValid<Precision>).When(p => p.KvCache is not null)
+            .WithMessage($"'kvCache' must be one of {EnumText.Values<Precision>()}.");
+    }
+}
+
+public sealed class WorkloadRequestValidator : AbstractValidator<WorkloadRequest>
+{
+    public WorkloadRequestValidator()
+    {
+        RuleFor(w => w.InputTokens).NotNull().WithMessage("'inputTokens' is required.")
+            .InclusiveBetween(1, Limits.MaxInputTokens).WithMessage($"'inputTokens' must be between 1 and {Limits.MaxInputTokens:N0}.");
+        RuleFor(w => w.OutputTokens).NotNull().WithMessage("'outputTokens' is required.")
+            .InclusiveBetween(0, Limits.MaxOutputTokens).WithMessage($"'outputTokens' must be between 0 and {Limits.MaxOutputTokens:N0}.");
+        RuleFor(w => w.Concurrency).InclusiveBetween(1, Limits.MaxConcurrency).When(w => w.Concurrency is not null)
+            .WithMessage($"'concurrency' must be between 1 and {Limits.MaxConcurrency:N0}.");
+        RuleFor(w => w.Batching).Must(EnumText.IsValid<Batching>).When(w => w.Batching is not null)
+            .WithMessage($"'batching' must be one of {EnumText.Values<Batching>()}.");
+    }
+}

@@ -1,0 +1,73 @@
+namespace Sizing.Api.Contracts;
+
+/// <summary>The GPUs one deployment runs on.</summary>
+public sealed record HardwareRequest
+{
+    /// <summary>GPU catalog id (see GET /v1/gpus).</summary>
+    /// <example>h100-sxm-80gb</example>
+    public string? Gpu { get; init; }
+
+    /// <summary>GPUs per node (or per NVLink domain); default: the catalog entry's usual node. 1–72.</summary>
+    /// <example>8</example>
+    public int? GpusPerNode { get; init; }
+
+    /// <summary>Link between GPUs of a node: nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi; default from the catalog.</summary>
+    /// <example>nvswitch</example>
+    public string? IntraNode { get; init; }
+
+    /// <summary>Fabric between nodes, used where a group spans nodes: infiniband | roce | ethernet; default infiniband.</summary>
+    /// <example>infiniband</example>
+    public string? InterNode { get; init; }
+}
+
+/// <summary>Parallel degrees; each defaults to 1.</summary>
+public sealed record ParallelismRequest
+{
+    /// <summary>Tensor parallel: GPUs each layer's matmuls are split across (must divide the attention heads). 1–1024.</summary>
+    /// <example>4</example>
+    public int? Tensor { get; init; }
+
+    /// <summary>Pipeline parallel: consecutive groups of layers on different GPUs. 1–256.</summary>
+    /// <example>1</example>
+    public int? Pipeline { get; init; }
+
+    /// <summary>Expert parallel (MoE): groups the routed experts are divided among, inside the tensor group; must divide tensor. 1–1024.</summary>
+    /// <example>1</example>
+    public int? Expert { get; init; }
+
+    /// <summary>Data parallel: independent replicas. 1–100000.</summary>
+    /// <example>1</example>
+    public int? Data { get; init; }
+}
+
+/// <summary>Numeric formats: fp32 | fp16 | bf16 | fp8 | int8 | int4 | fp4.</summary>
+public sealed record PrecisionRequest
+{
+    /// <summary>Weight format; default bf16. Quantized formats apply to the transformer-block linears.</summary>
+    /// <example>bf16</example>
+    public string? Weights { get; init; }
+
+    /// <summary>KV-cache format; default bf16 (fp16 when weights are fp16).</summary>
+    /// <example>bf16</example>
+    public string? KvCache { get; init; }
+}
+
+/// <summary>The requests one replica serves.</summary>
+public sealed record WorkloadRequest
+{
+    /// <summary>Prompt tokens per request. 1–2,000,000.</summary>
+    /// <example>2048</example>
+    public int? InputTokens { get; init; }
+
+    /// <summary>Generated tokens per request. 0–1,000,000.</summary>
+    /// <example>256</example>
+    public int? OutputTokens { get; init; }
+
+    /// <summary>Requests in flight per replica; omitted = as many as fit in KV memory (saturated throughput). 1–100,000.</summary>
+    /// <example>64</example>
+    public int? Concurrency { get; init; }
+
+    /// <summary>continuous | static (all requests start together); default continuous.</summary>
+    /// <example>continuous</example>
+    public string? Batching { get; init; }
+}

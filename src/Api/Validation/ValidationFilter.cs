@@ -1,0 +1,38 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Sizing.Api.Errors;
+
+namespace Sizing.Api.Validation;
+
+/// <summary>Runs the FluentValidation validator of each action argument and answers 400 problem+json on failure.</summary>
+/// <remarks>A small filter instead of the deprecated auto-validation pipeline (house style, FluentValidation docs).</remarks>
+public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFilter
+{
+    public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        foreach (var argument in context.ActionArguments.Values)
+        {
+            if (argument is null || services.GetService(typeof(IValidator<>).MakeGenericType(argument.GetType())) is not IValidator validator)
+            {
+                continue;
+            }
+
+            var result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted).ConfigureAwait(false);
+            if (!result.IsValid)
+            {
+                foreach (var error in result.Errors)
+                {
+                    context.ModelState.AddModelError(JsonPath.FromPropertyPath(error.PropertyName), error.ErrorMessage);
+                }
+
+                context.Result = ProblemFactory.ValidationResult(context.HttpContext, context.ModelState);
+                return;
+            }
+        }
+
+        await next().ConfigureAwait(false);
+    }
+}
