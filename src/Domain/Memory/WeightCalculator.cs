@@ -23,8 +23,12 @@ public static class WeightCalculator
         var p = model.Parameters;
         int tp = parallelism.Tensor, pp = parallelism.Pipeline;
         var stageFraction = (double)LayersOnLargestStage(model.Layers, pp) / model.Layers;
-        var linear = weights.WeightBytesPerParameter();
         var wide = weights == Precision.Fp32 ? 4.0 : 2.0;
+
+        // A checkpoint that ships only its experts quantized (gpt-oss: MXFP4) keeps the other linears 16-bit at that format.
+        var linear = model.NativeExpertPrecision is { } native && weights.BytesPerElement() <= native.BytesPerElement()
+            ? wide
+            : weights.WeightBytesPerParameter();
 
         var kvReplication = (double)model.KvHeadsPerRank(tp) / model.KvHeads;
         var blocks = (p.AttentionSharded * stageFraction / tp * linear)
