@@ -94,8 +94,11 @@ public sealed record CommunicationAssumptions
     public FabricProfile Ethernet { get; init; } = new(30.0, 12.5, 1, 0.70);
 
     /// <summary>Fixed cost of one custom all-reduce kernel, µs.</summary>
-    /// <remarks>sglang PR #2904 (H100, no CUDA graph): 3.7 µs (optimised) and 9.5 µs (vLLM kernel) at 2 ranks; fitted between them.</remarks>
-    public double CustomAllReduceLaunchLatencyUs { get; init; } = 4.0;
+    /// <remarks>
+    /// sglang PR #2904 (H100, no CUDA graph): 3.7 µs for the optimised (TensorRT-LLM-derived) kernel at 2 ranks, against
+    /// 9.5 µs for the older vLLM kernel; fitted to the whole table, which lands on the optimised kernel.
+    /// </remarks>
+    public double CustomAllReduceLaunchLatencyUs { get; init; } = 3.4;
 
     /// <summary>Extra custom all-reduce latency per peer rank, µs (barrier flags written to every peer).</summary>
     /// <remarks>sglang PR #2904: 512 B optimised 3.7 / 4.8 / 5.9 µs at 2 / 4 / 8 ranks.</remarks>
@@ -103,10 +106,10 @@ public sealed record CommunicationAssumptions
 
     /// <summary>Half-bandwidth size of the custom kernel: it reaches half the NVLink ring plateau only here.</summary>
     /// <remarks>Fitted to sglang PR #2904 (≈ 60 GB/s busbw at 256 KiB–1 MiB for 2–8 ranks, i.e. far below plateau).</remarks>
-    public long CustomAllReduceHalfBandwidthBytes { get; init; } = 32L << 20;
+    public long CustomAllReduceHalfBandwidthBytes { get; init; } = 64L << 20;
 
     /// <summary>Ramp steepness of the custom kernel.</summary>
-    public double CustomAllReduceRampExponent { get; init; } = 0.4;
+    public double CustomAllReduceRampExponent { get; init; } = 0.35;
 
     /// <summary>Largest buffer engines send through the custom kernel.</summary>
     /// <remarks>vLLM <c>CustomAllreduce(max_size=8192 * 1024)</c>; SGLang uses the same default.</remarks>
@@ -158,7 +161,7 @@ public sealed record CommunicationAssumptions
         .. Fabric("infiniband", InfiniBand, "step: nccl#1244 2x8 H20 tiny all-reduce 46.5 us; efficiency: stasnet-027 4x8 B200 377 GB/s = 8 x 47"),
         .. Fabric("roce", Roce, "[A] planning values: 400 GbE RoCE v2 per GPU"),
         .. Fabric("ethernet", Ethernet, "[A] planning values: NCCL sockets over one 100 GbE NIC per node"),
-        new("communication.custom-allreduce.launch-latency", CustomAllReduceLaunchLatencyUs, "us", "sglang PR #2904: 3.7 us (optimised) / 9.5 us (vLLM) at 2 ranks, no CUDA graph"),
+        new("communication.custom-allreduce.launch-latency", CustomAllReduceLaunchLatencyUs, "us", "fitted: sglang PR #2904 (3.7 us optimised / 9.5 us vLLM kernel at 2 ranks, no CUDA graph)"),
         new("communication.custom-allreduce.per-peer-latency", CustomAllReducePerPeerLatencyUs, "us", "sglang PR #2904: 3.7 / 4.8 / 5.9 us at 2 / 4 / 8 ranks"),
         new("communication.custom-allreduce.half-bandwidth-size", CustomAllReduceHalfBandwidthBytes, "bytes", "fitted: sglang PR #2904 256 KiB-1 MiB rows"),
         new("communication.custom-allreduce.ramp-exponent", CustomAllReduceRampExponent, "exponent", "fitted: sglang PR #2904 rows"),
