@@ -15,13 +15,14 @@ public static class EstimateMapping
         var workload = request.Workload!;
         var sequence = workload.InputTokens!.Value + workload.OutputTokens!.Value;
         var weights = request.Precision?.Weights is { } w ? EnumText.Parse<Precision>(w) : Precision.Bf16;
+        var engine = request.Engine is { } e ? EnumText.Parse<Engine>(e) : Engine.Vllm;
         return new MemoryInput(
             ModelChoice.Resolve(request.Model, request.ModelConfig, catalog),
             catalog.FindGpu(request.Hardware!.Gpu!)!,
             request.Parallelism.ToDomain(),
             weights,
-            request.Precision?.KvCache is { } kv ? EnumText.Parse<Precision>(kv) : DefaultKv(weights),
-            request.Engine is { } engine ? EnumText.Parse<Engine>(engine) : Engine.Vllm,
+            request.Precision?.KvCache is { } kv ? EnumText.Parse<Precision>(kv) : KvCacheDefaults.For(engine, weights),
+            engine,
             request.MaxModelLength ?? Math.Max(1, sequence),
             Math.Max(1, sequence),
             workload.Concurrency,
@@ -34,9 +35,6 @@ public static class EstimateMapping
 
     public static Parallelism ToDomain(this ParallelismRequest? request) =>
         request is null ? Parallelism.None : new Parallelism(request.Tensor ?? 1, request.Pipeline ?? 1, request.Expert ?? 1, request.Data ?? 1);
-
-    /// <summary>vLLM's kv_cache_dtype "auto" keeps the model's 16-bit dtype even for quantized weights.</summary>
-    public static Precision DefaultKv(Precision weights) => weights == Precision.Fp16 ? Precision.Fp16 : Precision.Bf16;
 
     public static EstimateResponse ToResponse(this MemoryEstimate memory, Parallelism parallelism)
     {

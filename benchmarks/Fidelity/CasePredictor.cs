@@ -1,0 +1,185 @@
+using Sizing.Domain.Catalog;
+using Sizing.Domain.Communication;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Memory;
+using Sizing.Domain.Performance;
+using Sizing.Domain.Units;
+
+namespace Sizing.Fidelity;
+
+/// <summary>A prediction for one case, or why none was made.</summary>
+public sealed record Prediction(CaseRow Case, string Family, double? Predicted, string? Refusal)
+{
+    public double? AbsolutePercentageError => Predicted is { } p ? Math.Abs(p - Case.Value) / Math.Abs(Case.Value) * 100 : null;
+}
+
+/// <summary>Predicts each case through the domain services, mapping columns the way calibration/README.md describes.</summary>
+public static class CasePredictor
+{
+    public static string FamilyOf(string metric) => metric switch
+    {
+        "tpot_ms" => "tpot",
+        "ttft_ms" => "ttft",
+        "e2e_ms" or "batch_e2e_ms" => "e2e",
+        "output_tok_s" or "output_tok_s_per_gpu" or "output_tok_s_per_user" => "throughput",
+        "collective_us" or "collective_busbw_GBps" => "collective",
+        "weights_gib_per_gpu" => "weights",
+        "kv_cache_gib_per_gpu" or "kv_capacity_tokens" or "max_concurrency" => "kv",
+        "activation_peak_gib" or "peak_torch_gib" or "non_torch_gib" => "activation",
+        "matmul_tflops" => "gemm",
+        _ => "other",
+    };
+
+    public static Prediction Predict(CaseRow row, HardwareCatalog catalog, PerformanceAssumptions? assumptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var family = FamilyOf(row.Metric);
+        try
+        {
+            return row.Kind switch
+            {
+                "collective" => new Prediction(row, family, Collective(row, catalog), null),
+                "memory" or "serving" => Deployment(row, catalog, family, assumptions),
+                "gemm" => new Prediction(row, family, null, "a GEMM peak is a fact about the GPU (it bounds computeEfficiency), not a deployment prediction"),
+                _ => new Prediction(row, family, null, $"unknown kind '{row.Kind}'"),
+            };
+        }
+        catch (UnknownIdException e)
+        {
+            return new Prediction(row, family, null, e.Message);
+        }
+    }
+
+    private static double Collective(CaseRow row, HardwareCatalog catalog)
+    {
+        var gpu = Gpu(row, catalog);
+        var count = row.Int("gpu_count") ?? 1;
+        var topology = Topology(row, gpu, count);
+        var operation = row["operation"] switch
+        {
+            "all-gather" => CollectiveOperation.AllGather,
+            "reduce-scatter" => CollectiveOperation.ReduceScatter,
+            "all-to-all" => CollectiveOperation.AllToAll,
+            "send-recv" => CollectiveOperation.SendRecv,
+            _ => CollectiveOperation.AllReduce,
+        };
+        var implementation = row["engine"] == "custom-allreduce" ? CollectiveImplementation.CustomAllReduce : CollectiveImplementation.Nccl;
+        var estimate = Collectives.Estimate(operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), implementation);
+        return row.Metric == "collective_us" ? estimate.Time.Microseconds : estimate.BusBandwidth.GBps;
+    }
+
+    private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, string family, PerformanceAssumptions? assumptions)
+    {
+        var input = Input(row, catalog);
+        var memory = MemoryEstimator.Estimate(input.Memory);
+        double? memoryFigure = row.Metric switch
+        {
+            "weights_gib_per_gpu" => memory.Weights.GiB,
+            "kv_cache_gib_per_gpu" => memory.KvCachePool.GiB,
+            "kv_capacity_tokens" => memory.KvCacheCapacityTokens,
+            "max_concurrency" => memory.MaxConcurrentSequences,
+            "activation_peak_gib" => memory.Activations.GiB,
+            "peak_torch_gib" => (memory.Weights + memory.Activations).GiB,
+            "non_torch_gib" => (memory.RuntimeOverhead - MemoryAssumptions.Default.CudaContext - MemoryAssumptions.Default.CudaGraphs).GiB,
+            _ => null,
+        };
+        if (memoryFigure is { } figure)
+        {
+            return new Prediction(row, family, figure, null);
+        }
+
+        if (!memory.Fits && row["batching"] != "static")
+        {
+            return new Prediction(row, family, null, "the model predicts this deployment does not fit: " + string.Join("; ", memory.Reasons));
+        }
+
+        var performance = PerformanceEstimator.Estimate(input, memory, assumptions);
+        double? value = row.Metric switch
+        {
+            "ttft_ms" => performance.Ttft.Milliseconds,
+            "tpot_ms" => performance.Tpot.Milliseconds,
+            "e2e_ms" or "batch_e2e_ms" => performance.E2e.Milliseconds,
+            "output_tok_s" => performance.OutputTokensPerSecond,
+            "output_tok_s_per_gpu" => performance.OutputTokensPerSecond / input.Memory.Parallelism.GpusPerReplica,
+            "output_tok_s_per_user" => performance.OutputTokensPerSecondPerUser,
+            _ => null,
+        };
+        return value is null
+            ? new Prediction(row, family, null, $"metric '{row.Metric}' is not predicted")
+            : new Prediction(row, family, value, null);
+    }
+
+    /// <summary>The estimate request a row describes.</summary>
+    public static DeploymentInput Input(CaseRow row, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var model = catalog.FindModel(row["model_id"])?.Architecture ?? throw new UnknownIdException($"unknown model '{row["model_id"]}'");
+        var gpu = Gpu(row, catalog);
+        var parallelism = new Parallelism(row.Int("tp") ?? 1, row.Int("pp") ?? 1, row.Int("ep") ?? 1);
+        var weights = Precision(row["weights_precision"]) ?? Sizing.Domain.Deployment.Precision.Bf16;
+        var engine = row["engine"] switch
+        {
+            "vllm" => Engine.Vllm,
+            "sglang" => Engine.Sglang,
+            "trtllm" => Engine.Trtllm,
+            "lmdeploy" => Engine.Lmdeploy,
+            _ => Engine.Generic,
+        };
+        var kv = Precision(row["kv_precision"]) ?? KvCacheDefaults.For(engine, weights);
+        var input = row.Int("input_tokens") ?? 0;
+        var output = row.Int("output_tokens") ?? 0;
+        var maxModelLength = (int?)row.NoteNumber("max_model_len") ?? Math.Max(1, input + output);
+        var sequence = row.Kind == "memory" ? maxModelLength : Math.Max(1, input + output);
+        int? concurrency = row["batching"] is "static" or "continuous-concurrency" ? row.Int("concurrency") : null;
+        var memory = new MemoryInput(
+            model, gpu, parallelism, weights, kv, engine, Math.Max(maxModelLength, sequence), sequence, concurrency,
+            row.NoteNumber("gpu_memory_utilization"),
+            (int?)row.NoteNumber("max_num_batched_tokens"),
+            (int?)row.NoteNumber("max_num_seqs"),
+            ChunkedPrefill: !row["notes"].Contains(" V0", StringComparison.Ordinal),
+            BlockSize: (int?)row.NoteNumber("block_size") ?? 16);
+        var count = Math.Max(row.Int("gpu_count") ?? parallelism.GpusPerReplica, parallelism.GpusPerReplica);
+        return new DeploymentInput(memory, Topology(row, gpu, count), Math.Max(1, input), output,
+            row["batching"] == "static" ? Batching.Static : Batching.Continuous);
+    }
+
+    private static GpuSpec Gpu(CaseRow row, HardwareCatalog catalog) =>
+        catalog.FindGpu(row["gpu_id"]) ?? throw new UnknownIdException($"unknown GPU '{row["gpu_id"]}'");
+
+    private static Topology Topology(CaseRow row, GpuSpec gpu, int gpuCount)
+    {
+        var perNode = row.Int("gpus_per_node") ?? Math.Max(gpuCount, 1);
+        var intra = row["intra_node"] switch
+        {
+            "nvswitch" => IntraNodeLink.NvSwitch,
+            "nvlink-bridge" => IntraNodeLink.NvLinkBridge,
+            "pcie" => IntraNodeLink.Pcie,
+            "pcie-cross-socket" => IntraNodeLink.PcieCrossSocket,
+            "xgmi" => IntraNodeLink.Xgmi,
+            _ => gpu.Node.IntraNode,
+        };
+        var inter = row["inter_node"] switch
+        {
+            "roce" => InterNodeLink.Roce,
+            "ethernet" => InterNodeLink.Ethernet,
+            _ => InterNodeLink.InfiniBand,
+        };
+        return new Topology(gpu, perNode, intra, inter);
+    }
+
+    private static Precision? Precision(string text) => text switch
+    {
+        "fp32" => Sizing.Domain.Deployment.Precision.Fp32,
+        "fp16" => Sizing.Domain.Deployment.Precision.Fp16,
+        "bf16" => Sizing.Domain.Deployment.Precision.Bf16,
+        "fp8" => Sizing.Domain.Deployment.Precision.Fp8,
+        "int8" => Sizing.Domain.Deployment.Precision.Int8,
+        "int4" => Sizing.Domain.Deployment.Precision.Int4,
+        "fp4" => Sizing.Domain.Deployment.Precision.Fp4,
+        _ => null,
+    };
+
+    private sealed class UnknownIdException(string message) : Exception(message);
+}

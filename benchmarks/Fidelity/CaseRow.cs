@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Sizing.Fidelity;
+
+/// <summary>One measured case: a row of shared/calibration/cases-public.csv (columns described in its README).</summary>
+public sealed partial record CaseRow(IReadOnlyDictionary<string, string> Fields)
+{
+    public string this[string column] => Fields.TryGetValue(column, out var value) ? value.Trim() : string.Empty;
+
+    public string Id => this["id"];
+
+    public string Kind => this["kind"];
+
+    public string Metric => this["metric"];
+
+    public double Value => double.Parse(this["value"], CultureInfo.InvariantCulture);
+
+    public int? Int(string column) =>
+        int.TryParse(this[column], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    public long? Long(string column) =>
+        long.TryParse(this[column], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>A <c>key=value</c> setting the source printed, from the notes column.</summary>
+    public string? Note(string key)
+    {
+        var match = NoteSetting().Matches(this["notes"]).FirstOrDefault(m => m.Groups[1].Value == key);
+        return match?.Groups[2].Value;
+    }
+
+    public double? NoteNumber(string key) =>
+        double.TryParse(Note(key), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    [GeneratedRegex(@"(?:^|[;\s])([a-z_]+)=([^;\s]+)")]
+    private static partial Regex NoteSetting();
+}
+
+/// <summary>Reads RFC 4180 CSV (quoted fields may hold commas, quotes and newlines).</summary>
+public static class CaseCsv
+{
+    public static IReadOnlyList<CaseRow> Read(TextReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var records = Records(reader.ReadToEnd()).ToList();
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        var header = records[0];
+        return [.. records.Skip(1).Where(r => r.Count > 1).Select(r => new CaseRow(
+            header.Select((name, i) => (name, value: i < r.Count ? r[i] : string.Empty)).ToDictionary(p => p.name, p => p.value)))];
+    }
+
+    private static IEnumerable<List<string>> Records(string text)
+    {
+        var record = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                record.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\n')
+            {
+                record.Add(field.ToString().TrimEnd('\r'));
+                field.Clear();
+                yield return record;
+                record = [];
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        if (field.Length > 0 || record.Count > 0)
+        {
+            record.Add(field.ToString());
+            yield return record;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Sizing.Domain.Catalog;
+using Sizing.Fidelity;
+
+// Predicts every measured case through the domain services and reports absolute percentage error per metric family.
+// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune]
+var worst = 15;
+var tune = false;
+var files = new List<string>();
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--worst" && i + 1 < args.Length)
+    {
+        worst = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+    }
+    else if (args[i] == "--tune")
+    {
+        tune = true;
+    }
+    else
+    {
+        files.Add(args[i]);
+    }
+}
+
+if (files.Count == 0)
+{
+    files.Add(Path.Combine(AppContext.BaseDirectory, "cases-public.csv"));
+}
+
+var rows = new List<CaseRow>();
+foreach (var file in files)
+{
+    using var reader = new StreamReader(file);
+    rows.AddRange(CaseCsv.Read(reader));
+}
+
+if (tune)
+{
+    // Calibration aid: prints the profile each engine's cases favour; a person copies it into PerformanceAssumptions.
+    foreach (var engine in new[] { Sizing.Domain.Deployment.Engine.Trtllm, Sizing.Domain.Deployment.Engine.Lmdeploy, Sizing.Domain.Deployment.Engine.Generic })
+    {
+        Tuner.Tune(rows, HardwareCatalog.BuiltIn, engine, Console.Out);
+    }
+
+    return;
+}
+
+var predictions = rows.Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn)).ToList();
+
+Console.WriteLine($"{predictions.Count} cases from {string.Join(", ", files.Select(Path.GetFileName))}");
+Console.Write(FidelityReport.Render(predictions, worst));

@@ -1,0 +1,23 @@
+namespace Sizing.Domain.Performance;
+
+/// <summary>How close one engine's kernels come to the hardware's peaks, and what each step costs besides kernels.</summary>
+/// <param name="HbmEfficiency">Fraction of peak memory bandwidth decode kernels sustain (weight and KV streaming).</param>
+/// <param name="ComputeEfficiency">Fraction of dense 16-bit tensor peak large GEMMs reach.</param>
+/// <param name="LowPrecisionComputeEfficiency">Fraction of the fp8/int8/fp4 tensor peak large GEMMs reach (lower: scaling and conversion).</param>
+/// <param name="KvReadEfficiency">Fraction of peak bandwidth paged-attention decode kernels sustain reading the KV cache.</param>
+/// <param name="RooflineSharpness">Exponent q of the smooth roofline (t_mem^q + t_compute^q)^(1/q): how well memory traffic and math overlap near the ridge.</param>
+/// <param name="HalfSaturationTokens">Tokens in a step at which GEMMs reach half their peak efficiency: η = η_max·M/(M + M½).
+/// Small prompts under-fill the SMs; decode stays memory-bound as long as M½ is well below the ridge point.</param>
+/// <param name="AttentionEfficiency">Fraction of 16-bit peak flash attention reaches in prefill.</param>
+/// <param name="StepOverheadUs">Fixed cost of one engine step: scheduling, sampling, launch gaps (µs).</param>
+/// <param name="LayerOverheadUs">Per-layer cost per step not hidden by CUDA graphs: small kernels, norms, rotary (µs).</param>
+public sealed record EngineProfile(
+    double HbmEfficiency,
+    double ComputeEfficiency,
+    double LowPrecisionComputeEfficiency,
+    double KvReadEfficiency,
+    double RooflineSharpness,
+    double HalfSaturationTokens,
+    double AttentionEfficiency,
+    double StepOverheadUs,
+    double LayerOverheadUs);

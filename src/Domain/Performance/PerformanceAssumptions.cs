@@ -1,0 +1,69 @@
+using Sizing.Domain.Deployment;
+
+namespace Sizing.Domain.Performance;
+
+/// <summary>The efficiencies and overheads the performance model assumes, per engine, with their sources.</summary>
+/// <remarks>
+/// Every value is calibrated against the public measured set (shared/calibration/cases-public.csv) through the fidelity
+/// benchmark (benchmarks/Fidelity), never per row: one profile per engine, shared by every model, GPU and shape.
+/// </remarks>
+public sealed record PerformanceAssumptions
+{
+    public static PerformanceAssumptions Default { get; } = new();
+
+    /// <summary>vLLM V1 with CUDA graphs and its custom all-reduce.</summary>
+    public EngineProfile Vllm { get; init; } = new(0.70, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 1000, 5);
+
+    /// <summary>SGLang: same kernels family as vLLM, lighter scheduler.</summary>
+    public EngineProfile Sglang { get; init; } = new(0.70, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 700, 5);
+
+    /// <summary>TensorRT-LLM: fused kernels, in-flight batching, C++ runtime.</summary>
+    public EngineProfile Trtllm { get; init; } = new(0.60, 0.715, 0.44, 0.70, 1.75, 41, 0.74, 744, 6.6);
+
+    /// <summary>LMDeploy TurboMind.</summary>
+    public EngineProfile Lmdeploy { get; init; } = new(0.62, 0.68, 0.50, 0.92, 1.5, 25, 0.675, 50, 0.76);
+
+    /// <summary>A plain PyTorch server (gpt-fast, HF): torch.compile kernels, NCCL all-reduce.</summary>
+    public EngineProfile Generic { get; init; } = new(0.74, 0.60, 0.45, 0.60, 3, 24, 0.45, 572, 8.7);
+
+    /// <summary>Activation bytes per element moved between TP ranks and pipeline stages (16-bit even when weights are quantized).</summary>
+    public double ActivationBytes { get; init; } = 2;
+
+    /// <summary>Fraction of the tensor-parallel all-reduce time hidden behind compute (0 = fully exposed, as in vLLM decode).</summary>
+    public double CommunicationOverlap { get; init; }
+
+    /// <summary>Tokens of the most loaded expert over the mean under top-k routing (load imbalance of EP groups).</summary>
+    /// <remarks>DeepSeek-V3 report and DeepEP measurements put per-GPU token skew near 1.1–1.3 without EPLB; 1.2 is assumed.</remarks>
+    public double ExpertImbalance { get; init; } = 1.2;
+
+    public EngineProfile For(Engine engine) => engine switch
+    {
+        Engine.Vllm => Vllm,
+        Engine.Sglang => Sglang,
+        Engine.Trtllm => Trtllm,
+        Engine.Lmdeploy => Lmdeploy,
+        _ => Generic,
+    };
+
+    public IReadOnlyList<Assumption> Describe(Engine engine)
+    {
+        var p = For(engine);
+        var name = engine.ToString().ToLowerInvariant();
+        const string calibrated = "calibrated on shared/calibration/cases-public.csv serving rows (benchmarks/Fidelity)";
+        return
+        [
+            new("hbmEfficiency", p.HbmEfficiency, "fraction", $"{name}: {calibrated}; decode kernels reach 60-85 % of peak HBM (formulas.md §3)"),
+            new("computeEfficiency", p.ComputeEfficiency, "fraction", $"{name}: {calibrated}; planning band 0.4-0.6 MFU (formulas.md §1.5)"),
+            new("lowPrecisionComputeEfficiency", p.LowPrecisionComputeEfficiency, "fraction", $"{name}: {calibrated}"),
+            new("kvReadEfficiency", p.KvReadEfficiency, "fraction", $"{name}: {calibrated}; paged-attention decode reads the KV cache below weight-streaming bandwidth"),
+            new("rooflineSharpness", p.RooflineSharpness, "exponent", $"{name}: {calibrated}; smooth max of memory and compute time near the ridge point"),
+            new("gemmHalfSaturationTokens", p.HalfSaturationTokens, "tokens", $"{name}: {calibrated}; small-M GEMMs under-fill the SMs"),
+            new("attentionEfficiency", p.AttentionEfficiency, "fraction", $"{name}: {calibrated}; FlashAttention-2 reaches 50-70 % of peak"),
+            new("stepOverheadUs", p.StepOverheadUs, "us", $"{name}: {calibrated}; scheduler, sampler and launch gaps per step"),
+            new("layerOverheadUs", p.LayerOverheadUs, "us", $"{name}: {calibrated}; per-layer small kernels per step"),
+            new("activationBytes", ActivationBytes, "bytes", "activations travel in 16-bit between ranks (vLLM, TensorRT-LLM)"),
+            new("communicationOverlap", CommunicationOverlap, "fraction", "tensor-parallel all-reduces sit on the critical path in decode (vLLM, TensorRT-LLM)"),
+            new("expertImbalance", ExpertImbalance, "ratio", "busiest expert group over the mean under top-k routing without load balancing (DeepEP, DeepSeek-V3 report)"),
+        ];
+    }
+}
