@@ -6,9 +6,12 @@ using Sizing.Domain.Communication;
 namespace Sizing.Api.Controllers;
 
 /// <summary>Single collectives on a topology, with nccl-tests semantics.</summary>
+/// <remarks>
+/// No <c>[Produces]</c> here: that filter rewrites every object result's content type, which would turn the 400 bodies
+/// from application/problem+json into application/json. The content types are declared per response instead.
+/// </remarks>
 [ApiController]
 [Route("v1/collectives")]
-[Produces("application/json")]
 public sealed class CollectivesController(HardwareCatalog catalog) : ControllerBase
 {
     /// <summary>Estimates the time, algorithm bandwidth and bus bandwidth of one collective.</summary>
@@ -21,7 +24,7 @@ public sealed class CollectivesController(HardwareCatalog catalog) : ControllerB
     /// <response code="400">A field is missing or invalid (including an intra-node link the GPU lacks); <c>errors</c> names it.</response>
     [HttpPost]
     [Consumes("application/json")]
-    [ProducesResponseType<CollectiveResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<CollectiveResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public CollectiveResponse Estimate(CollectiveRequest request)
     {

@@ -13,10 +13,10 @@ public sealed class CollectiveRequestValidator : AbstractValidator<CollectiveReq
     public CollectiveRequestValidator(HardwareCatalog catalog)
     {
         RuleFor(r => r.Operation).NotEmpty().WithMessage($"'operation' is required: one of {EnumText.Values<CollectiveOperation>()}.")
-            .Must(EnumText.IsValid<CollectiveOperation>).When(r => !string.IsNullOrEmpty(r.Operation))
+            .Must(EnumText.IsValid<CollectiveOperation>).When(r => !string.IsNullOrEmpty(r.Operation), ApplyConditionTo.CurrentValidator)
             .WithMessage(r => $"unknown operation '{r.Operation}'; 'operation' must be one of {EnumText.Values<CollectiveOperation>()}.");
         RuleFor(r => r.Gpu).NotEmpty().WithMessage("'gpu' is required: a GPU catalog id such as h100-sxm-80gb (GET /v1/gpus lists them).")
-            .Must(id => catalog.FindGpu(id!) is not null).When(r => !string.IsNullOrEmpty(r.Gpu))
+            .Must(id => catalog.FindGpu(id!) is not null).When(r => !string.IsNullOrEmpty(r.Gpu), ApplyConditionTo.CurrentValidator)
             .WithMessage(r => $"unknown GPU '{r.Gpu}'; GET /v1/gpus lists the catalog ids.");
         RuleFor(r => r.GpuCount).NotNull().WithMessage("'gpuCount' is required.")
             .InclusiveBetween(1, Limits.MaxGpusPerReplica).WithMessage($"'gpuCount' must be between 1 and {Limits.MaxGpusPerReplica}.");
