@@ -17,11 +17,10 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
               "intraNode": "nvswitch", "messageBytes": 1073741824 }
             """;
 
-        var (status, contentType, json) = await PostAsync(body);
+        var (status, contentType, root) = await PostAsync(body);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("application/json", contentType);
-        var root = json;
         // nccl#1455 and nccl-tests#212: ≈480 GB/s NVLS all-reduce busbw on 8×H100 at large sizes; 1 GiB sits just below the plateau.
         Assert.InRange(root.GetProperty("busBandwidthGBps").GetDouble(), 400, 520);
         Assert.Equal("nvls", root.GetProperty("algorithm").GetString());
@@ -40,10 +39,9 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
     {
         const string body = """{ "operation": "all-reduce", "gpu": "h100-sxm-80gb", "gpuCount": 8, "messageBytes": 8 }""";
 
-        var (status, _, json) = await PostAsync(body);
+        var (status, _, root) = await PostAsync(body);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var root = json;
         var timeUs = root.GetProperty("timeUs").GetDouble();
         var floorUs = root.GetProperty("latencyFloorUs").GetDouble();
         // stasnet-002: 8×H200 32 KiB all-reduce ≈ 17.9 µs; 8 bytes is all latency, nothing of bandwidth.
