@@ -1,0 +1,63 @@
+using Sizing.Api.Contracts.Estimates;
+using Sizing.Domain.Catalog;
+using Sizing.Domain.Communication;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Units;
+using CollectiveModel = Sizing.Domain.Communication.Collectives;
+
+namespace Sizing.Api.Contracts.Collectives;
+
+/// <summary>A validated collective request with its catalog id resolved and defaults applied.</summary>
+public sealed record CollectiveInput(
+    CollectiveOperation Operation,
+    Topology Topology,
+    int GpuCount,
+    Bytes MessageBytes,
+    CollectiveImplementation Implementation);
+
+public static class CollectiveMapping
+{
+    public static CollectiveInput ToInput(this CollectiveRequest request, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var gpu = catalog.FindGpu(request.Gpu!)!;
+        var topology = new Topology(
+            gpu,
+            request.GpusPerNode ?? gpu.Node.GpusPerNode,
+            IntraNodeOrDefault(gpu, request.IntraNode),
+            request.InterNode is { } inter ? EnumText.Parse<InterNodeLink>(inter) : InterNodeLink.InfiniBand);
+        return new CollectiveInput(
+            EnumText.Parse<CollectiveOperation>(request.Operation!),
+            topology,
+            request.GpuCount!.Value,
+            new Bytes(request.MessageBytes!.Value),
+            request.Implementation is { } impl ? EnumText.Parse<CollectiveImplementation>(impl) : CollectiveImplementation.Nccl);
+    }
+
+    /// <summary>The requested intra-node link, or the catalog entry's usual one.</summary>
+    public static IntraNodeLink IntraNodeOrDefault(GpuSpec gpu, string? intraNode)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        return intraNode is { } text ? EnumText.Parse<IntraNodeLink>(text) : gpu.Node.IntraNode;
+    }
+
+    public static CollectiveResponse ToResponse(this CollectiveEstimate estimate, CollectiveInput input, CommunicationAssumptions assumptions)
+    {
+        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(assumptions);
+        return new CollectiveResponse(
+            Round(estimate.Time.Microseconds),
+            Round(estimate.AlgorithmBandwidth.GBps),
+            Round(estimate.BusBandwidth.GBps),
+            estimate.Algorithm,
+            EnumText.Of(estimate.Implementation),
+            estimate.Nodes,
+            Round(estimate.LatencyFloor.Microseconds),
+            Round(CollectiveModel.BusFactor(input.Operation, input.GpuCount)),
+            [.. assumptions.Assumptions.Select(a => a.ToResponse())]);
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+}

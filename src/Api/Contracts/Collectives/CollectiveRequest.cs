@@ -1,0 +1,39 @@
+namespace Sizing.Api.Contracts.Collectives;
+
+/// <summary>One collective on a topology, as nccl-tests would run it (e.g. <c>all_reduce_perf -g 8 -b 1G -e 1G</c>).</summary>
+public sealed record CollectiveRequest
+{
+    /// <summary>all-reduce | all-gather | reduce-scatter | all-to-all | send-recv. Required.</summary>
+    /// <example>all-reduce</example>
+    public string? Operation { get; init; }
+
+    /// <summary>GPU catalog id (see GET /v1/gpus). Required.</summary>
+    /// <example>h100-sxm-80gb</example>
+    public string? Gpu { get; init; }
+
+    /// <summary>Ranks taking part, one per GPU. 1–4096; send-recv takes exactly 2. Required.</summary>
+    /// <example>8</example>
+    public int? GpuCount { get; init; }
+
+    /// <summary>GPUs per node (or per NVLink domain); default: the catalog entry's usual node. 1–72. The group fills nodes in order.</summary>
+    /// <example>8</example>
+    public int? GpusPerNode { get; init; }
+
+    /// <summary>Link between GPUs of a node: nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi; default from the catalog.
+    /// nvswitch and nvlink-bridge need an NVLink GPU, xgmi an Infinity Fabric one.</summary>
+    /// <example>nvswitch</example>
+    public string? IntraNode { get; init; }
+
+    /// <summary>Fabric between nodes, used where the group spans nodes: infiniband | roce | ethernet; default infiniband.</summary>
+    /// <example>infiniband</example>
+    public string? InterNode { get; init; }
+
+    /// <summary>nccl-tests <c>size</c>: the whole buffer in bytes (not per rank). 0–274,877,906,944 (256 GiB). Required.</summary>
+    /// <example>1073741824</example>
+    public long? MessageBytes { get; init; }
+
+    /// <summary>nccl | custom-allreduce (the vLLM/SGLang/TensorRT-LLM kernel); default nccl. The custom kernel applies only to
+    /// all-reduces of at most 8 MiB on 2–8 ranks of one node; anything else runs on NCCL, and the response says which ran.</summary>
+    /// <example>nccl</example>
+    public string? Implementation { get; init; }
+}
