@@ -8,13 +8,12 @@ namespace Sizing.Api.Controllers;
 /// <summary>The hardware catalog.</summary>
 [ApiController]
 [Route("v1/gpus")]
-[Produces("application/json")]
 public sealed class GpusController(HardwareCatalog catalog) : ControllerBase
 {
     /// <summary>Lists every GPU the service knows, with memory, bandwidth, dense TFLOPS, links, node shape and price.</summary>
     /// <response code="200">The catalog, ordered by id.</response>
     [HttpGet]
-    [ProducesResponseType<IReadOnlyList<GpuResponse>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<IReadOnlyList<GpuResponse>>(StatusCodes.Status200OK, "application/json")]
     public IReadOnlyList<GpuResponse> List() => [.. catalog.Gpus.Select(g => g.ToResponse())];
 
     /// <summary>One GPU by catalog id.</summary>
@@ -22,7 +21,7 @@ public sealed class GpusController(HardwareCatalog catalog) : ControllerBase
     /// <response code="200">The GPU.</response>
     /// <response code="404">No GPU has that id.</response>
     [HttpGet("{id}")]
-    [ProducesResponseType<GpuResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<GpuResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public ActionResult<GpuResponse> Get(string id) => catalog.FindGpu(id) is { } gpu
         ? gpu.ToResponse()

@@ -11,13 +11,12 @@ namespace Sizing.Api.Controllers;
 /// <summary>The model catalog and config resolution.</summary>
 [ApiController]
 [Route("v1/models")]
-[Produces("application/json")]
 public sealed class ModelsController(HardwareCatalog catalog) : ControllerBase
 {
     /// <summary>Lists every model the service knows, with its architecture, parameter counts and KV bytes per token.</summary>
     /// <response code="200">The catalog, ordered by id.</response>
     [HttpGet]
-    [ProducesResponseType<IReadOnlyList<ModelResponse>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<IReadOnlyList<ModelResponse>>(StatusCodes.Status200OK, "application/json")]
     public IReadOnlyList<ModelResponse> List() => [.. catalog.Models.Select(m => m.ToResponse())];
 
     /// <summary>One model by catalog id.</summary>
@@ -25,7 +24,7 @@ public sealed class ModelsController(HardwareCatalog catalog) : ControllerBase
     /// <response code="200">The model.</response>
     /// <response code="404">No model has that id.</response>
     [HttpGet("{id}")]
-    [ProducesResponseType<ModelResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ModelResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public ActionResult<ModelResponse> Get(string id) => catalog.FindModel(id) is { } model
         ? model.ToResponse()
@@ -40,7 +39,7 @@ public sealed class ModelsController(HardwareCatalog catalog) : ControllerBase
     /// <response code="400">The config lacks a field the formulas need, or its model_type is not supported; <c>errors</c> names the field.</response>
     [HttpPost("resolve")]
     [Consumes("application/json")]
-    [ProducesResponseType<ModelResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ModelResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public ActionResult<ModelResponse> Resolve([FromBody] JsonElement config)
     {

@@ -25,21 +25,14 @@ public static class CollectiveMapping
         var topology = new Topology(
             gpu,
             request.GpusPerNode ?? gpu.Node.GpusPerNode,
-            IntraNodeOrDefault(gpu, request.IntraNode),
-            request.InterNode is { } inter ? EnumText.Parse<InterNodeLink>(inter) : InterNodeLink.InfiniBand);
+            LinkRules.IntraNodeOrDefault(gpu, request.IntraNode),
+            LinkRules.InterNodeOrDefault(request.InterNode));
         return new CollectiveInput(
             EnumText.Parse<CollectiveOperation>(request.Operation!),
             topology,
             request.GpuCount!.Value,
             new Bytes(request.MessageBytes!.Value),
             request.Implementation is { } impl ? EnumText.Parse<CollectiveImplementation>(impl) : CollectiveImplementation.Nccl);
-    }
-
-    /// <summary>The requested intra-node link, or the catalog entry's usual one.</summary>
-    public static IntraNodeLink IntraNodeOrDefault(GpuSpec gpu, string? intraNode)
-    {
-        ArgumentNullException.ThrowIfNull(gpu);
-        return intraNode is { } text ? EnumText.Parse<IntraNodeLink>(text) : gpu.Node.IntraNode;
     }
 
     public static CollectiveResponse ToResponse(this CollectiveEstimate estimate, CollectiveInput input, CommunicationAssumptions assumptions)

@@ -26,31 +26,14 @@ public sealed class CollectiveRequestValidator : AbstractValidator<CollectiveReq
             .WithMessage($"'gpusPerNode' must be between 1 and {Limits.MaxGpusPerNode}.");
         RuleFor(r => r.IntraNode).Must(EnumText.IsValid<IntraNodeLink>).When(r => r.IntraNode is not null)
             .WithMessage($"'intraNode' must be one of {EnumText.Values<IntraNodeLink>()}.");
-        RuleFor(r => r.IntraNode).Must((r, _) => HasScaleUpFor(catalog.FindGpu(r.Gpu!)!, r.IntraNode))
+        RuleFor(r => r.IntraNode).Must((r, _) => LinkRules.HasScaleUpFor(catalog.FindGpu(r.Gpu!)!, r.IntraNode))
             .When(r => r.Gpu is not null && catalog.FindGpu(r.Gpu) is not null && (r.IntraNode is null || EnumText.IsValid<IntraNodeLink>(r.IntraNode)))
-            .WithMessage(r => ScaleUpMismatch(catalog.FindGpu(r.Gpu!)!, r.IntraNode));
+            .WithMessage(r => LinkRules.ScaleUpMismatch(catalog.FindGpu(r.Gpu!)!, r.IntraNode));
         RuleFor(r => r.InterNode).Must(EnumText.IsValid<InterNodeLink>).When(r => r.InterNode is not null)
             .WithMessage($"'interNode' must be one of {EnumText.Values<InterNodeLink>()}.");
         RuleFor(r => r.MessageBytes).NotNull().WithMessage("'messageBytes' is required: the whole buffer in bytes (nccl-tests size).")
             .InclusiveBetween(0, MaxMessageBytes).WithMessage($"'messageBytes' must be between 0 and {MaxMessageBytes:N0} (256 GiB).");
         RuleFor(r => r.Implementation).Must(EnumText.IsValid<CollectiveImplementation>).When(r => r.Implementation is not null)
             .WithMessage($"'implementation' must be one of {EnumText.Values<CollectiveImplementation>()}.");
-    }
-
-    /// <summary>NVSwitch and NVLink bridges need an NVLink GPU; XGMI an Infinity Fabric one; PCIe works for any.</summary>
-    private static bool HasScaleUpFor(GpuSpec gpu, string? intraNode) =>
-        CollectiveMapping.IntraNodeOrDefault(gpu, intraNode) switch
-        {
-            IntraNodeLink.NvSwitch or IntraNodeLink.NvLinkBridge => gpu.Interconnect.ScaleUp == "nvlink",
-            IntraNodeLink.Xgmi => gpu.Interconnect.ScaleUp == "xgmi",
-            _ => true,
-        };
-
-    private static string ScaleUpMismatch(GpuSpec gpu, string? intraNode)
-    {
-        var link = EnumText.Of(CollectiveMapping.IntraNodeOrDefault(gpu, intraNode));
-        var has = gpu.Interconnect.ScaleUp == "none" ? "has no scale-up link" : $"has {gpu.Interconnect.ScaleUp}, not {(link == "xgmi" ? "xgmi" : "nvlink")}";
-        return $"'intraNode' {link} needs a GPU with that scale-up fabric, but {gpu.Id} {has}; use pcie or pcie-cross-socket"
-            + (gpu.Interconnect.ScaleUp == "none" ? "." : $", or {EnumText.Of(gpu.Node.IntraNode)}.");
     }
 }

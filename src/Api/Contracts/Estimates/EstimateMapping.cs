@@ -2,12 +2,25 @@ using Sizing.Api.Contracts.Models;
 using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Communication;
 using Sizing.Domain.Memory;
+using Sizing.Domain.Performance;
 
 namespace Sizing.Api.Contracts.Estimates;
 
 public static class EstimateMapping
 {
+    public static DeploymentInput ToDomain(this EstimateRequest request, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var memory = request.ToMemoryInput(catalog);
+        var hardware = request.Hardware!;
+        var topology = new Topology(memory.Gpu, hardware.GpusPerNode ?? memory.Gpu.Node.GpusPerNode,
+            LinkRules.IntraNodeOrDefault(memory.Gpu, hardware.IntraNode), LinkRules.InterNodeOrDefault(hardware.InterNode));
+        var batching = request.Workload!.Batching is { } b ? EnumText.Parse<Batching>(b) : Batching.Continuous;
+        return new DeploymentInput(memory, topology, request.Workload.InputTokens!.Value, request.Workload.OutputTokens!.Value, batching);
+    }
+
     public static MemoryInput ToMemoryInput(this EstimateRequest request, HardwareCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -36,19 +49,64 @@ public static class EstimateMapping
     public static Parallelism ToDomain(this ParallelismRequest? request) =>
         request is null ? Parallelism.None : new Parallelism(request.Tensor ?? 1, request.Pipeline ?? 1, request.Expert ?? 1, request.Data ?? 1);
 
-    public static EstimateResponse ToResponse(this MemoryEstimate memory, Parallelism parallelism)
+    public static EstimateResponse ToResponse(this DeploymentEstimate estimate, DeploymentInput input)
     {
-        ArgumentNullException.ThrowIfNull(memory);
-        ArgumentNullException.ThrowIfNull(parallelism);
+        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(input);
+        var parallelism = input.Memory.Parallelism;
+        var p = estimate.Performance;
+        var gpus = parallelism.GpusPerReplica;
         return new EstimateResponse(
-            memory.Fits,
-            memory.Concurrency,
-            parallelism.GpusPerReplica,
+            estimate.Fits,
+            p.Concurrency,
+            gpus,
             parallelism.TotalGpus,
-            memory.ToResponse(),
-            [.. memory.Reasons, .. memory.Warnings],
-            [.. memory.Assumptions.Select(ToResponse)]);
+            estimate.Memory.ToResponse(),
+            Communication(estimate, input),
+            new LatencyResponse(Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds), Round(p.E2e.Milliseconds)),
+            new ThroughputResponse(Round(p.OutputTokensPerSecond), Round(p.OutputTokensPerSecond / gpus), Round(p.OutputTokensPerSecondPerUser), Round(p.RequestsPerSecond)),
+            new PerformanceResponse(p.Bound, Round(p.DecodeStep.Total.Milliseconds), Round(p.DecodeStep.Memory.Milliseconds), Round(p.DecodeStep.Compute.Milliseconds),
+                Round(p.Prefill.Total.Milliseconds), Round(p.Prefill.Compute.Milliseconds)),
+            estimate.Warnings,
+            [.. estimate.Assumptions.Select(ToResponse)]);
     }
+
+    private static CommunicationResponse Communication(DeploymentEstimate estimate, DeploymentInput input)
+    {
+        var p = estimate.Performance;
+        var parallelism = input.Memory.Parallelism;
+        var decode = p.DecodeStep.Collectives;
+        var prefill = p.Prefill.Collectives;
+        var tensor = parallelism.Tensor > 1
+            ? new TensorParallelResponse(decode.AllReduces, decode.AllReduceMessage.Value, Round(decode.AllReduceTime.Microseconds),
+                Round((decode.AllReduceTime * decode.AllReduces).Milliseconds), prefill.AllReduceMessage.Value, Round(prefill.AllReduceTime.Microseconds),
+                Round((prefill.AllReduceTime * prefill.AllReduces).Milliseconds))
+            : null;
+        var pipeline = p.Pipeline is { } pp
+            ? new PipelineResponse(pp.Stages, pp.LayersPerStage, pp.MicroBatches, pp.HopBytes.Value, Round(pp.HopTime.Microseconds), Math.Round(pp.BubbleFraction, 4))
+            : null;
+        var expert = decode.AllToAllLayers > 0 && input.Memory.Model.Moe is { } moe
+            ? new ExpertParallelResponse(decode.AllToAllLayers, decode.DispatchBytes.Value, Round(decode.AllToAllTime.Microseconds),
+                Round((decode.AllToAllTime * decode.AllToAllLayers).Milliseconds), (moe.Experts + parallelism.Expert - 1) / parallelism.Expert,
+                PerformanceAssumptions.Default.ExpertImbalance, Placement(moe.Experts, parallelism))
+            : null;
+        return new CommunicationResponse(Math.Round(p.CommunicationShareOfDecode, 4), tensor, pipeline, expert);
+    }
+
+    /// <summary>Contiguous blocks of experts per EP group, each group a contiguous block of TP ranks (TensorRT-LLM's layout).</summary>
+    private static List<ExpertPlacementResponse> Placement(int experts, Parallelism parallelism)
+    {
+        var perGroup = (experts + parallelism.Expert - 1) / parallelism.Expert;
+        var ranks = parallelism.ExpertTensor;
+        return [.. Enumerable.Range(0, Math.Min(parallelism.Expert, 64)).Select(g => new ExpertPlacementResponse(
+            g,
+            Range(g * ranks, ((g + 1) * ranks) - 1),
+            Range(g * perGroup, Math.Min(experts, (g + 1) * perGroup) - 1)))];
+    }
+
+    private static string Range(int first, int last) => first == last
+        ? first.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{first}-{last}");
 
     public static MemoryResponse ToResponse(this MemoryEstimate m)
     {

@@ -6,6 +6,10 @@ namespace Sizing.Api.Contracts.Estimates;
 /// <param name="GpusPerReplica">tensor × pipeline.</param>
 /// <param name="TotalGpus">GPUs across all replicas.</param>
 /// <param name="Memory">Per-GPU memory on the most loaded GPU.</param>
+/// <param name="Communication">Tensor, pipeline and expert parallel communication per step.</param>
+/// <param name="Latency">Per-request latency at this concurrency.</param>
+/// <param name="Throughput">Per-replica throughput at this concurrency.</param>
+/// <param name="Performance">The decode and prefill steps the latency comes from, and what bounds them.</param>
 /// <param name="Warnings">Why it does not fit, and anything else worth knowing.</param>
 /// <param name="Assumptions">Every assumed constant used, with its value and source.</param>
 public sealed record EstimateResponse(
@@ -14,8 +18,76 @@ public sealed record EstimateResponse(
     int GpusPerReplica,
     int TotalGpus,
     MemoryResponse Memory,
+    CommunicationResponse Communication,
+    LatencyResponse Latency,
+    ThroughputResponse Throughput,
+    PerformanceResponse Performance,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<AssumptionResponse> Assumptions);
+
+/// <summary>Latency of one request.</summary>
+/// <param name="TtftMs">Time to first token, ms: the prefill (plus the wait for a step under continuous batching). Example: 95.</param>
+/// <param name="TpotMs">Time per output token after the first, ms: one decode step through every stage. Example: 8.5.</param>
+/// <param name="E2eMs">TTFT + (outputTokens − 1) × TPOT, ms; under static batching, the whole batch's time. Example: 2262.</param>
+public sealed record LatencyResponse(double TtftMs, double TpotMs, double E2eMs);
+
+/// <summary>Throughput of one replica (all its GPUs).</summary>
+/// <param name="OutputTokensPerSecond">Output tokens per second of the replica. Example: 7100.</param>
+/// <param name="OutputTokensPerSecondPerGpu">The same over the replica's GPUs.</param>
+/// <param name="OutputTokensPerSecondPerUser">Decode speed one request sees (1 / TPOT).</param>
+/// <param name="RequestsPerSecond">Completed requests per second of the replica.</param>
+public sealed record ThroughputResponse(double OutputTokensPerSecond, double OutputTokensPerSecondPerGpu, double OutputTokensPerSecondPerUser, double RequestsPerSecond);
+
+/// <summary>The steps behind the latency figures, per GPU of one stage.</summary>
+/// <param name="Bound">What limits the decode step: memory | compute | communication.</param>
+/// <param name="DecodeStepMs">One decode step on one stage (kernels, exposed communication, per-layer overhead), ms.</param>
+/// <param name="DecodeMemoryMs">Time to stream the step's weights and KV at the sustained bandwidth, ms.</param>
+/// <param name="DecodeComputeMs">Time for the step's FLOPs at the sustained throughput, ms.</param>
+/// <param name="PrefillStepMs">The prefill step behind the TTFT on one stage, ms.</param>
+/// <param name="PrefillComputeMs">Its FLOP time, ms.</param>
+public sealed record PerformanceResponse(string Bound, double DecodeStepMs, double DecodeMemoryMs, double DecodeComputeMs, double PrefillStepMs, double PrefillComputeMs);
+
+/// <summary>Communication per step.</summary>
+/// <param name="ShareOfDecodeStep">Fraction of a decode step spent in exposed collectives (0–1).</param>
+/// <param name="TensorParallel">TP all-reduces; null when tensor = 1.</param>
+/// <param name="Pipeline">PP stage split and hops; null when pipeline = 1.</param>
+/// <param name="ExpertParallel">EP all-to-all and expert placement; null without expert parallelism.</param>
+public sealed record CommunicationResponse(double ShareOfDecodeStep, TensorParallelResponse? TensorParallel, PipelineResponse? Pipeline, ExpertParallelResponse? ExpertParallel);
+
+/// <summary>Tensor-parallel all-reduces: two per layer per forward (after attention output and MLP down projections).</summary>
+/// <param name="AllReducesPerStep">All-reduces per forward on one stage.</param>
+/// <param name="DecodeMessageBytes">One decode all-reduce: tokens in the step × hidden × 2 bytes. Example: 16384.</param>
+/// <param name="DecodeAllReduceUs">Time of one decode all-reduce, µs.</param>
+/// <param name="DecodeTimePerStepMs">All decode all-reduces of one step on one stage, ms.</param>
+/// <param name="PrefillMessageBytes">One prefill all-reduce: prompt tokens in the step × hidden × 2 bytes.</param>
+/// <param name="PrefillAllReduceUs">Time of one prefill all-reduce, µs.</param>
+/// <param name="PrefillTimeMs">All prefill all-reduces of the prefill step on one stage, ms.</param>
+public sealed record TensorParallelResponse(int AllReducesPerStep, long DecodeMessageBytes, double DecodeAllReduceUs, double DecodeTimePerStepMs, long PrefillMessageBytes, double PrefillAllReduceUs, double PrefillTimeMs);
+
+/// <summary>Pipeline stages.</summary>
+/// <param name="Stages">Pipeline stages.</param>
+/// <param name="LayersPerStage">Layers on the largest stage.</param>
+/// <param name="MicroBatches">Micro-batches in flight.</param>
+/// <param name="SendRecvBytes">Activation bytes one decode micro-batch sends to the next stage (hidden state and residual).</param>
+/// <param name="HopUs">Time of one such send, µs.</param>
+/// <param name="BubbleFraction">Idle fraction of a stage, (p − 1)/(m + p − 1).</param>
+public sealed record PipelineResponse(int Stages, int LayersPerStage, int MicroBatches, long SendRecvBytes, double HopUs, double BubbleFraction);
+
+/// <summary>Expert parallelism: dispatch and combine all-to-all per MoE layer.</summary>
+/// <param name="MoeLayers">MoE layers on one stage.</param>
+/// <param name="DispatchBytesPerLayer">Buffer one decode dispatch all-to-all moves: tokens × top-k × hidden × 2 bytes (the combine moves the same back).</param>
+/// <param name="AllToAllUsPerLayer">Dispatch plus combine, µs per MoE layer.</param>
+/// <param name="DecodeTimePerStepMs">All of one decode step's all-to-alls, ms.</param>
+/// <param name="ExpertsPerGpu">Routed experts each EP group holds.</param>
+/// <param name="ImbalanceFactor">Busiest group's tokens over the mean (assumed).</param>
+/// <param name="Placement">Which experts each EP group holds, and which TP ranks form the group.</param>
+public sealed record ExpertParallelResponse(int MoeLayers, long DispatchBytesPerLayer, double AllToAllUsPerLayer, double DecodeTimePerStepMs, int ExpertsPerGpu, double ImbalanceFactor, IReadOnlyList<ExpertPlacementResponse> Placement);
+
+/// <summary>One EP group's share of the experts.</summary>
+/// <param name="Group">EP group index.</param>
+/// <param name="Ranks">The TP ranks of the group, e.g. "0-1".</param>
+/// <param name="Experts">The experts it holds, e.g. "0-3".</param>
+public sealed record ExpertPlacementResponse(int Group, string Ranks, string Experts);
 
 /// <summary>Memory figures; per GPU unless named otherwise.</summary>
 /// <param name="PerGpu">The breakdown on the most loaded GPU.</param>

@@ -22,12 +22,15 @@ public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest
     public HardwareRequestValidator(Domain.Catalog.HardwareCatalog catalog)
     {
         RuleFor(h => h.Gpu).NotEmpty().WithMessage("'gpu' is required: a GPU catalog id such as h100-sxm-80gb (GET /v1/gpus lists them).")
-            .Must(id => catalog.FindGpu(id!) is not null).When(h => !string.IsNullOrEmpty(h.Gpu))
+            .Must(id => catalog.FindGpu(id!) is not null).When(h => !string.IsNullOrEmpty(h.Gpu), ApplyConditionTo.CurrentValidator)
             .WithMessage(h => $"unknown GPU '{h.Gpu}'; GET /v1/gpus lists the catalog ids.");
         RuleFor(h => h.GpusPerNode).InclusiveBetween(1, Limits.MaxGpusPerNode).When(h => h.GpusPerNode is not null)
             .WithMessage($"'gpusPerNode' must be between 1 and {Limits.MaxGpusPerNode}.");
         RuleFor(h => h.IntraNode).Must(EnumText.IsValid<IntraNodeLink>).When(h => h.IntraNode is not null)
             .WithMessage($"'intraNode' must be one of {EnumText.Values<IntraNodeLink>()}.");
+        RuleFor(h => h.IntraNode).Must((h, _) => LinkRules.HasScaleUpFor(catalog.FindGpu(h.Gpu!)!, h.IntraNode))
+            .When(h => h.Gpu is not null && catalog.FindGpu(h.Gpu) is not null && (h.IntraNode is null || EnumText.IsValid<IntraNodeLink>(h.IntraNode)))
+            .WithMessage(h => LinkRules.ScaleUpMismatch(catalog.FindGpu(h.Gpu!)!, h.IntraNode));
         RuleFor(h => h.InterNode).Must(EnumText.IsValid<InterNodeLink>).When(h => h.InterNode is not null)
             .WithMessage($"'interNode' must be one of {EnumText.Values<InterNodeLink>()}.");
     }

@@ -1,0 +1,38 @@
+using Sizing.Domain.Catalog;
+using Sizing.Domain.Deployment;
+
+namespace Sizing.Api.Contracts;
+
+/// <summary>Which intra-node links a GPU can use, and the defaults when a request names none.</summary>
+public static class LinkRules
+{
+    public static IntraNodeLink IntraNodeOrDefault(GpuSpec gpu, string? intraNode)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        return intraNode is { } link ? EnumText.Parse<IntraNodeLink>(link) : gpu.Node.IntraNode;
+    }
+
+    public static InterNodeLink InterNodeOrDefault(string? interNode) =>
+        interNode is { } link ? EnumText.Parse<InterNodeLink>(link) : InterNodeLink.InfiniBand;
+
+    /// <summary>NVSwitch and NVLink bridges need an NVLink GPU; XGMI an Infinity Fabric one; PCIe works for any.</summary>
+    public static bool HasScaleUpFor(GpuSpec gpu, string? intraNode)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        return IntraNodeOrDefault(gpu, intraNode) switch
+        {
+            IntraNodeLink.NvSwitch or IntraNodeLink.NvLinkBridge => gpu.Interconnect.ScaleUp == "nvlink",
+            IntraNodeLink.Xgmi => gpu.Interconnect.ScaleUp == "xgmi",
+            _ => true,
+        };
+    }
+
+    public static string ScaleUpMismatch(GpuSpec gpu, string? intraNode)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        var link = EnumText.Of(IntraNodeOrDefault(gpu, intraNode));
+        var has = gpu.Interconnect.ScaleUp == "none" ? "has no scale-up link" : $"has {gpu.Interconnect.ScaleUp}, not {(link == "xgmi" ? "xgmi" : "nvlink")}";
+        return $"'intraNode' {link} needs a GPU with that scale-up fabric, but {gpu.Id} {has}; use pcie or pcie-cross-socket"
+            + (gpu.Interconnect.ScaleUp == "none" ? "." : $", or {EnumText.Of(gpu.Node.IntraNode)}.");
+    }
+}

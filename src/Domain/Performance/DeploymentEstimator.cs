@@ -1,0 +1,71 @@
+using System.Globalization;
+using Sizing.Domain.Communication;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Memory;
+
+namespace Sizing.Domain.Performance;
+
+/// <summary>Memory, communication, latency and throughput of one deployment, and everything assumed to get them.</summary>
+public sealed record DeploymentEstimate(
+    MemoryEstimate Memory,
+    PerformanceEstimate Performance,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<Assumption> Assumptions)
+{
+    public bool Fits => Memory.Fits;
+}
+
+/// <summary>The assumption sets the estimators use; <see cref="Default"/> is what the service answers with.</summary>
+public sealed record EstimatorAssumptions(MemoryAssumptions Memory, PerformanceAssumptions Performance, CommunicationAssumptions Communication)
+{
+    public static EstimatorAssumptions Default { get; } = new(MemoryAssumptions.Default, PerformanceAssumptions.Default, CommunicationAssumptions.Default);
+}
+
+/// <summary>Runs the memory and performance models for one deployment and explains what limits it.</summary>
+public static class DeploymentEstimator
+{
+    public static DeploymentEstimate Estimate(DeploymentInput input, EstimatorAssumptions? assumptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var a = assumptions ?? EstimatorAssumptions.Default;
+        var memory = MemoryEstimator.Estimate(input.Memory, a.Memory);
+        var performance = PerformanceEstimator.Estimate(input, memory, a.Performance, a.Communication, a.Memory);
+        var warnings = new List<string>(memory.Reasons);
+        warnings.AddRange(memory.Warnings);
+        warnings.AddRange(TopologyWarnings(input, performance));
+        return new DeploymentEstimate(memory, performance, warnings,
+            [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Assumptions]);
+    }
+
+    private static IEnumerable<string> TopologyWarnings(DeploymentInput input, PerformanceEstimate performance)
+    {
+        var parallelism = input.Memory.Parallelism;
+        var topology = input.Topology;
+        if (parallelism.Tensor > topology.GpusPerNode)
+        {
+            yield return Invariant($"tensor parallel {parallelism.Tensor} spans {topology.NodesFor(parallelism.Tensor)} nodes of {topology.GpusPerNode} GPUs: every all-reduce crosses the {input.Topology.InterNode.ToString().ToLowerInvariant()} fabric; prefer TP within a node and PP across nodes");
+        }
+
+        if (parallelism.Tensor > 1 && topology.IntraNode is IntraNodeLink.PcieCrossSocket or IntraNodeLink.Pcie && performance.CommunicationShareOfDecode > 0.2)
+        {
+            yield return Invariant($"TP {parallelism.Tensor} all-reduces take {performance.CommunicationShareOfDecode:P0} of each decode step over {(topology.IntraNode == IntraNodeLink.Pcie ? "PCIe" : "cross-socket PCIe")}; pipeline or data parallelism would spend less on communication");
+        }
+
+        if (parallelism.Tensor == 2 && topology.IntraNode == IntraNodeLink.NvLinkBridge)
+        {
+            yield return "NVLink bridges join GPUs in pairs: keep each TP pair on bridged GPUs (nvidia-smi topo -m shows NV# between them)";
+        }
+
+        if (parallelism.Tensor > 2 && topology.IntraNode == IntraNodeLink.NvLinkBridge)
+        {
+            yield return Invariant($"NVLink bridges join only pairs, so TP {parallelism.Tensor} all-reduces run over PCIe");
+        }
+
+        if (parallelism.Pipeline > 1)
+        {
+            yield return Invariant($"pipeline parallel {parallelism.Pipeline} adds memory and throughput, not speed: each token still crosses all {input.Memory.Model.Layers} layers plus {parallelism.Pipeline - 1} hops");
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
