@@ -1,0 +1,53 @@
+using Sizing.Domain.Catalog;
+using Sizing.Fidelity;
+
+namespace Sizing.Domain.Tests.Performance;
+
+/// <summary>
+/// Regression gate on the public measured set: each metric family's median and 90th-percentile absolute percentage
+/// error may not rise above what the model measured when it was last calibrated, plus a small margin. A change that makes
+/// predictions worse fails here; a change that makes them better should lower these figures.
+/// </summary>
+/// <remarks>Measured with <c>dotnet run --project benchmarks/Fidelity -c Release</c> (figures in README.md).</remarks>
+public sealed class FidelityGateTests
+{
+    private static readonly Lazy<IReadOnlyList<Prediction>> Predictions = new(() =>
+    {
+        using var reader = new StreamReader(Path.Combine(AppContext.BaseDirectory, "TestData", "cases-public.csv"));
+        return [.. CaseCsv.Read(reader).Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn))];
+    });
+
+    [Theory]
+    [InlineData("tpot", 7.0, 15.0)]        // measured 5.1 / 12.1
+    [InlineData("ttft", 8.0, 40.0)]        // measured 5.8 / 36.1
+    [InlineData("throughput", 12.0, 37.0)] // measured 9.5 / 33.2
+    [InlineData("collective", 10.0, 41.0)] // measured 7.8 / 37.2
+    [InlineData("weights", 1.0, 2.0)]      // measured 0.0 / 0.2
+    [InlineData("kv", 1.5, 11.0)]          // measured 0.4 / 9.7
+    [InlineData("activation", 2.0, 6.0)]   // measured 0.9 / 3.8
+    public void PublicCases_FamilyError_StaysWithinCalibratedBounds(string family, double maxMedian, double maxP90)
+    {
+        var statistics = FidelityReport.Summarise(Predictions.Value).Single(s => s.Family == family);
+
+        Assert.True(statistics.Count > 0, $"no {family} cases were predicted");
+        Assert.True(statistics.Median <= maxMedian, $"{family} median APE {statistics.Median:0.0} % exceeds {maxMedian} %");
+        Assert.True(statistics.P90 <= maxP90, $"{family} p90 APE {statistics.P90:0.0} % exceeds {maxP90} %");
+    }
+
+    [Fact]
+    public void PublicCases_EveryDeploymentRow_IsAnswered()
+    {
+        var refused = Predictions.Value.Where(p => p.Refusal is not null && p.Case.Kind != "gemm").ToList();
+
+        Assert.True(refused.Count == 0, "refused: " + string.Join("; ", refused.Select(p => $"{p.Case.Id}: {p.Refusal}")));
+    }
+
+    [Fact]
+    public void PublicCases_GemmRows_AreRefusedWithAReason()
+    {
+        var gemm = Predictions.Value.Where(p => p.Case.Kind == "gemm").ToList();
+
+        Assert.NotEmpty(gemm);
+        Assert.All(gemm, p => Assert.False(string.IsNullOrWhiteSpace(p.Refusal)));
+    }
+}
