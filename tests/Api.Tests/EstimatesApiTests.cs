@@ -1,0 +1,130 @@
+using System.Net;
+
+namespace Sizing.Api.Tests;
+
+[Collection("api")]
+public sealed class EstimatesApiTests(SizingApiFixture fixture)
+{
+    private const string Route = "/v1/estimates";
+
+    private const string Llama70bTp4 = """
+        { "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 4 },
+          "precision": { "weights": "bf16", "kvCache": "bf16" },
+          "workload": { "inputTokens": 2048, "outputTokens": 256, "concurrency": 64 }, "engine": "vllm" }
+        """;
+
+    [Fact]
+    public async Task Post_Llama3_70bTp4OnH100_ReturnsMemoryLatencyAndThroughput()
+    {
+        var reply = await fixture.CreateClient().PostAsync(Route, Llama70bTp4);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.Equal("application/json", reply.ContentType);
+        var json = reply.Json;
+        Assert.True(json.GetProperty("fits").GetBoolean());
+        Assert.Equal(64, json.GetProperty("concurrency").GetInt32());
+        var perGpu = json.GetProperty("memory").GetProperty("perGpu");
+        Assert.Equal(32.86, perGpu.GetProperty("weightsGiB").GetDouble(), 0.05); // 141.11 GB / 4 (formulas.md §3)
+        Assert.Equal(81_920, json.GetProperty("memory").GetProperty("kvCacheBytesPerTokenPerGpu").GetDouble()); // 80 KiB at TP 4
+        var total = perGpu.GetProperty("weightsGiB").GetDouble() + perGpu.GetProperty("kvCacheGiB").GetDouble()
+            + perGpu.GetProperty("activationsGiB").GetDouble() + perGpu.GetProperty("runtimeOverheadGiB").GetDouble();
+        Assert.Equal(total, perGpu.GetProperty("totalGiB").GetDouble(), 0.01);
+        Assert.True(json.GetProperty("latency").GetProperty("tpotMs").GetDouble() > 0);
+        Assert.True(json.GetProperty("throughput").GetProperty("outputTokensPerSecond").GetDouble() > 0);
+        Assert.Equal(160, json.GetProperty("communication").GetProperty("tensorParallel").GetProperty("allReducesPerStep").GetInt32());
+        Assert.Contains(json.GetProperty("assumptions").EnumerateArray(), a => a.GetProperty("name").GetString() == "hbmEfficiency");
+    }
+
+    [Fact]
+    public async Task Post_Llama3_70bBf16OnOneH100_Returns200WithFitsFalseAndReasons()
+    {
+        const string body = """
+            { "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 2048, "outputTokens": 256 } }
+            """;
+
+        var reply = await fixture.CreateClient().PostAsync(Route, body);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.False(reply.Json.GetProperty("fits").GetBoolean());
+        Assert.Contains(reply.Json.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("no KV cache", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Post_ModelConfigInsteadOfId_IsEstimatedTheSame()
+    {
+        const string body = """
+            { "modelConfig": { "model_type": "llama", "hidden_size": 8192, "intermediate_size": 28672, "num_hidden_layers": 80,
+                "num_attention_heads": 64, "num_key_value_heads": 8, "vocab_size": 128256, "max_position_embeddings": 8192,
+                "tie_word_embeddings": false },
+              "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 4 },
+              "workload": { "inputTokens": 2048, "outputTokens": 256, "concurrency": 64 } }
+            """;
+
+        var byConfig = await fixture.CreateClient().PostAsync(Route, body);
+        var byId = await fixture.CreateClient().PostAsync(Route, Llama70bTp4);
+
+        Assert.Equal(HttpStatusCode.OK, byConfig.Status);
+        Assert.Equal(
+            byId.Json.GetProperty("memory").GetProperty("perGpu").GetProperty("weightsGiB").GetDouble(),
+            byConfig.Json.GetProperty("memory").GetProperty("perGpu").GetProperty("weightsGiB").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" } }""", "workload")]
+    [InlineData("""{ "model": "llama-3-70b", "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware")]
+    [InlineData("""{ "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "model")]
+    [InlineData("""{ "model": "llama-9", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "model")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.gpu")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.gpu")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "l4", "intraNode": "nvswitch" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.intraNode")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "gpusPerNode": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.gpusPerNode")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "interNode": "carrier-pigeon" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.interNode")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.tensor")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "pipeline": 100000 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.pipeline")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "weights": "fp6" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "precision.weights")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": -5, "outputTokens": 1 } }""", "workload.inputTokens")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1, "concurrency": 0 } }""", "workload.concurrency")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1, "batching": "dynamic" } }""", "workload.batching")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1 }, "engine": "tgi" }""", "engine")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1 }, "gpuMemoryUtilization": 1.5 }""", "gpuMemoryUtilization")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 100, "outputTokens": 100 }, "maxModelLength": 50 }""", "maxModelLength")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": "many", "outputTokens": 1 } }""", "workload.inputTokens")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensr": 4 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.tensr")]
+    [InlineData("""{ "modelConfig": { "model_type": "llama" }, "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "modelConfig.hidden_size")]
+    public async Task Post_InvalidField_Returns400ProblemNamingTheField(string body, string field)
+    {
+        var reply = await fixture.CreateClient().PostAsync(Route, body);
+
+        var message = reply.AssertValidationProblem(field);
+        Assert.False(string.IsNullOrWhiteSpace(message));
+    }
+
+    [Theory]
+    [InlineData("""{ "model": "llama-3-70b", """)]
+    [InlineData("")]
+    [InlineData("not json")]
+    public async Task Post_MalformedJson_Returns400ProblemJson(string body)
+    {
+        var reply = await fixture.CreateClient().PostAsync(Route, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("application/problem+json", reply.ContentType);
+        Assert.False(string.IsNullOrEmpty(reply.Json.GetProperty("traceId").GetString()));
+    }
+
+    [Fact]
+    public async Task Post_TensorParallelNotDividingHeads_IsAnAnswerNotAnError()
+    {
+        const string body = """
+            { "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 6 },
+              "workload": { "inputTokens": 128, "outputTokens": 128 } }
+            """;
+
+        var reply = await fixture.CreateClient().PostAsync(Route, body);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.False(reply.Json.GetProperty("fits").GetBoolean());
+        Assert.Contains(reply.Json.GetProperty("warnings").EnumerateArray(),
+            w => w.GetString()!.Contains("64 attention heads are not divisible by tensor parallel 6", StringComparison.Ordinal));
+    }
+}
