@@ -22,7 +22,7 @@ public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest
     public HardwareRequestValidator(Domain.Catalog.HardwareCatalog catalog)
     {
         RuleFor(h => h.Gpu).NotEmpty().WithMessage("'gpu' is required: a GPU catalog id such as h100-sxm-80gb (GET /v1/gpus lists them).")
-            .Must(id => catalog.FindGpu(id!) is not null).When(h => !string.IsNullOrEmpty(h.Gpu))
+            .Must(id => catalog.FindGpu(id!) is not null).When(h => !string.IsNullOrEmpty(h.Gpu), ApplyConditionTo.CurrentValidator)
             .WithMessage(h => $"unknown GPU '{h.Gpu}'; GET /v1/gpus lists the catalog ids.");
         RuleFor(h => h.GpusPerNode).InclusiveBetween(1, Limits.MaxGpusPerNode).When(h => h.GpusPerNode is not null)
             .WithMessage($"'gpusPerNode' must be between 1 and {Limits.MaxGpusPerNode}.");
