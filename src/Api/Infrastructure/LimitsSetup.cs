@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Sizing.Api.Infrastructure;
+
+/// <summary>What one caller may ask of the service: body size, time, rate and origin.</summary>
+/// <remarks>
+/// Configuration (defaults in brackets): <c>Limits:MaxRequestBodyBytes</c> [262144], <c>Limits:RequestTimeoutSeconds</c> [10],
+/// <c>Limits:ShutdownTimeoutSeconds</c> [25]; <c>RateLimiting:Enabled</c> [false], <c>RateLimiting:PermitLimit</c> [100] requests
+/// per <c>RateLimiting:WindowSeconds</c> [1] per client address, <c>RateLimiting:QueueLimit</c> [0];
+/// <c>Cors:AllowedOrigins</c> [none: no cross-origin calls]. JSON depth is capped at 64 by <see cref="ApiJson"/>.
+/// Rejections are problem+json: 413 through the exception handler, 429 and 504 through the status-code pages.
+/// </remarks>
+public static class LimitsSetup
+{
+    public const string CorsPolicy = "dashboards";
+
+    public static WebApplicationBuilder AddSizingLimits(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = configuration.GetValue("Limits:MaxRequestBodyBytes", 256L * 1024));
+        builder.Services.Configure<HostOptions>(host =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(configuration.GetValue("Limits:ShutdownTimeoutSeconds", 25)));
+        builder.Services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = TimeSpan.FromSeconds(configuration.GetValue("Limits:RequestTimeoutSeconds", 10)),
+            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+        });
+        builder.Services.AddRateLimiter(options => ConfigureRateLimiter(options, configuration.GetSection("RateLimiting")));
+        var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(origins)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .WithHeaders("Content-Type")
+            .SetPreflightMaxAge(TimeSpan.FromHours(1))));
+        return builder;
+    }
+
+    public static WebApplication UseSizingLimits(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseCors(CorsPolicy);
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
+        return app;
+    }
+
+    private static void ConfigureRateLimiter(RateLimiterOptions options, IConfigurationSection section)
+    {
+        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        options.OnRejected = (context, _) =>
+        {
+            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
+            return ValueTask.CompletedTask;
+        };
+        if (!section.GetValue("Enabled", false))
+        {
+            return;
+        }
+
+        var limiter = new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = section.GetValue("PermitLimit", 100),
+            Window = TimeSpan.FromSeconds(section.GetValue("WindowSeconds", 1.0)),
+            QueueLimit = section.GetValue("QueueLimit", 0),
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        };
+        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics")
+                ? RateLimitPartition.GetNoLimiter("probes")
+                : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => limiter));
+    }
+}

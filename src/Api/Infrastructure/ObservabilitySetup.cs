@@ -1,0 +1,55 @@
+using OpenTelemetry.Metrics;
+using Serilog;
+using Serilog.Formatting.Compact;
+using Sizing.Api.Errors;
+
+namespace Sizing.Api.Infrastructure;
+
+/// <summary>Serilog structured logs and OpenTelemetry metrics for Prometheus.</summary>
+/// <remarks>
+/// Configuration: <c>Serilog</c> (levels, as Serilog.Settings.Configuration reads them) and <c>Observability:LogFormat</c>
+/// (<c>text</c>, the default, or <c>json</c>: one compact JSON object per line for log shippers). Sinks and enrichers registered
+/// in the container (<c>ILogEventSink</c>) are added too.
+/// </remarks>
+public static class ObservabilitySetup
+{
+    public static WebApplicationBuilder AddSizingObservability(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSerilog(ConfigureLogger, preserveStaticLogger: true);
+        builder.Services.AddSingleton<SizingMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddMeter(SizingMetrics.MeterName)
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    /// <summary>One log event per request carrying the same <c>TraceId</c> as any problem response; <c>/metrics</c> for Prometheus.</summary>
+    /// <remarks>Call it first: outside the exception handler, the request log records the status the caller got (413, 500).</remarks>
+    public static WebApplication UseSizingObservability(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            options.EnrichDiagnosticContext = (diagnostics, context) => diagnostics.Set("TraceId", ProblemFactory.TraceId(context));
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    private static void ConfigureLogger(IServiceProvider services, LoggerConfiguration logger)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        logger.ReadFrom.Configuration(configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+        if (string.Equals(configuration["Observability:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+        }
+        else
+        {
+            logger.WriteTo.Console();
+        }
+    }
+}
