@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -9,13 +10,17 @@ namespace Sizing.Api.Validation;
 /// <remarks>A small filter instead of the deprecated auto-validation pipeline (house style, FluentValidation docs).</remarks>
 public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFilter
 {
+    private static readonly ConcurrentDictionary<Type, Type> ValidatorTypes = new();
+
+    private static Type MakeValidatorType(Type argument) => typeof(IValidator<>).MakeGenericType(argument);
+
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         foreach (var argument in context.ActionArguments.Values)
         {
-            if (argument is null || services.GetService(typeof(IValidator<>).MakeGenericType(argument.GetType())) is not IValidator validator)
+            if (argument is null || services.GetService(ValidatorTypes.GetOrAdd(argument.GetType(), MakeValidatorType)) is not IValidator validator)
             {
                 continue;
             }

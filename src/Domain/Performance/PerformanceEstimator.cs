@@ -51,7 +51,8 @@ public sealed record PipelineFigures(int Stages, int LayersPerStage, int MicroBa
 /// context (prompt + half the output); E2E = TTFT + (out − 1)·TPOT and throughput = batch·out / E2E.</para>
 /// <para>Continuous batching (vLLM, SGLang, TensorRT-LLM in-flight batching) in steady state: each decode step finishes
 /// B/out requests whose replacements bring B·in/out prompt tokens, so each step carries B decodes plus that many prompt
-/// tokens, limited by the batched-token budget (chunked prefill). Throughput = B / TPOT per replica.</para>
+/// tokens, limited by the batched-token budget (chunked prefill). Throughput = B / TPOT per replica. A new prompt waits
+/// for the step budget as in an M/D/1 queue, ρ/(2(1 − ρ)) steps on top of half a step, then runs its chunks.</para>
 /// <para>Pipeline parallelism never lowers TPOT: a token still crosses every stage, plus (p − 1) hops (formulas.md §1.8);
 /// with p micro-batches in flight the stages work concurrently, which is where its throughput comes from.</para>
 /// </remarks>
@@ -106,7 +107,10 @@ public static class PerformanceEstimator
         var chunk = Math.Max(batchedTokens - decodes, Math.Min(inTokens, batchedTokens));
         var chunks = Math.Ceiling(inTokens / chunk);
         var prefill = model.Cost(decodes, inTokens + (outTokens / 2.0), Math.Min(inTokens, chunk), inTokens, decodes + 1);
-        var ttft = (Latency(model, prefill, stages, decodes + Math.Min(inTokens, chunk)) * chunks) + (tpot * 0.5);
+        // Prompts queue for the step budget like an M/D/1 server: ρ = prompt tokens arriving per step over what a step can take.
+        var utilisation = Math.Min(0.95, decodes * promptShare / Math.Max(1, batchedTokens - decodes));
+        var queueing = tpot * (0.5 + (utilisation / (2 * (1 - utilisation))));
+        var ttft = (Latency(model, prefill, stages, decodes + Math.Min(inTokens, chunk)) * chunks) + queueing;
         var e2e = ttft + (tpot * Math.Max(0, input.OutputTokens - 1));
         return new PerformanceEstimate(concurrency, ttft, tpot, e2e, throughput, throughput / outTokens, decode, prefill,
             Pipeline(model, stages, microBatches, decodes), Bound(decode));
