@@ -58,7 +58,7 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
 
         var response = await PostAsync(body);
 
-        var message = AssertValidationProblem(response, "operation");
+        var message = HttpJson.AssertValidationProblem(response, "operation");
         Assert.All(
             new[] { "all-reduce", "all-gather", "reduce-scatter", "all-to-all", "send-recv" },
             value => Assert.Contains(value, message, StringComparison.Ordinal));
@@ -71,7 +71,7 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
 
         var response = await PostAsync(body);
 
-        var message = AssertValidationProblem(response, "gpu");
+        var message = HttpJson.AssertValidationProblem(response, "gpu");
         Assert.Contains("h999", message, StringComparison.Ordinal);
     }
 
@@ -82,7 +82,7 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
 
         var response = await PostAsync(body);
 
-        AssertValidationProblem(response, "messageBytes");
+        HttpJson.AssertValidationProblem(response, "messageBytes");
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
 
         var response = await PostAsync(body);
 
-        AssertValidationProblem(response, "gpuCount");
+        HttpJson.AssertValidationProblem(response, "gpuCount");
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
 
         var response = await PostAsync(body);
 
-        var message = AssertValidationProblem(response, "intraNode");
+        var message = HttpJson.AssertValidationProblem(response, "intraNode");
         Assert.Contains("no scale-up link", message, StringComparison.Ordinal);
     }
 
@@ -117,7 +117,7 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
 
         var response = await PostAsync(body);
 
-        var message = AssertValidationProblem(response, field);
+        var message = HttpJson.AssertValidationProblem(response, field);
         Assert.Contains("required", message, StringComparison.Ordinal);
     }
 
@@ -134,23 +134,5 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
         Assert.True(json.TryGetProperty("errors", out _));
     }
 
-    private static string AssertValidationProblem((HttpStatusCode Status, string? ContentType, JsonElement Json) response, string field)
-    {
-        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
-        Assert.Equal("application/problem+json", response.ContentType);
-        var root = response.Json;
-        Assert.Equal(400, root.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(root.GetProperty("traceId").GetString()));
-        Assert.True(root.GetProperty("errors").TryGetProperty(field, out var messages), $"errors lacks '{field}': {root.GetProperty("errors")}");
-        return messages[0].GetString()!;
-    }
-
-    private async Task<(HttpStatusCode Status, string? ContentType, JsonElement Json)> PostAsync(string body)
-    {
-        using var client = fixture.CreateClient();
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(Route, content);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
-        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, json.RootElement.Clone());
-    }
+    private Task<JsonReply> PostAsync(string body) => fixture.CreateClient().PostAsync(Route, body);
 }
