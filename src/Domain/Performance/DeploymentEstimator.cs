@@ -34,7 +34,34 @@ public static class DeploymentEstimator
         warnings.AddRange(memory.Warnings);
         warnings.AddRange(TopologyWarnings(input, performance));
         return new DeploymentEstimate(memory, performance, warnings,
-            [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Assumptions]);
+            [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Assumptions.Where(c => Concerns(c, input))]);
+    }
+
+    /// <summary>The communication constants this deployment's links use (not every link type's).</summary>
+    private static bool Concerns(Assumption constant, DeploymentInput input)
+    {
+        var parts = constant.Name.Split('.');
+        if (parts.Length < 3)
+        {
+            return true;
+        }
+
+        var topology = input.Topology;
+        var spansNodes = input.Memory.Parallelism.GpusPerReplica > topology.GpusPerNode;
+        var intra = topology.IntraNode switch
+        {
+            IntraNodeLink.NvLinkBridge => topology.Gpu.Interconnect.ScaleUpGeneration >= 4 ? "nvlink-bridge-hopper" : "nvlink-bridge-ampere",
+            IntraNodeLink.NvSwitch => "nvswitch",
+            IntraNodeLink.Pcie => "pcie",
+            IntraNodeLink.PcieCrossSocket => "pcie-cross-socket",
+            _ => "xgmi",
+        };
+        return parts[1] switch
+        {
+            "nccl" or "nvls" or "ramp" or "custom-allreduce" => true,
+            "infiniband" or "roce" or "ethernet" => spansNodes && string.Equals(parts[1], topology.InterNode.ToString(), StringComparison.OrdinalIgnoreCase),
+            _ => parts[1] == intra,
+        };
     }
 
     private static IEnumerable<string> TopologyWarnings(DeploymentInput input, PerformanceEstimate performance)

@@ -49,25 +49,26 @@ public sealed record PerformanceAssumptions
         _ => Generic,
     };
 
+    /// <summary>The constants one engine's estimates use, with their sources.</summary>
     public IReadOnlyList<Assumption> Describe(Engine engine)
     {
         var p = For(engine);
-        var name = engine.ToString().ToLowerInvariant();
-        const string calibrated = "calibrated on shared/calibration/cases-public.csv serving rows (benchmarks/Fidelity)";
         return
         [
-            new("hbmEfficiency", p.HbmEfficiency, "fraction", $"{name}: {calibrated}; decode kernels reach 60-85 % of peak HBM (formulas.md §3)"),
-            new("computeEfficiency", p.ComputeEfficiency, "fraction", $"{name}: {calibrated}; planning band 0.4-0.6 MFU (formulas.md §1.5)"),
-            new("lowPrecisionComputeEfficiency", p.LowPrecisionComputeEfficiency, "fraction", $"{name}: {calibrated}"),
-            new("kvReadEfficiency", p.KvReadEfficiency, "fraction", $"{name}: {calibrated}; paged-attention decode reads the KV cache below weight-streaming bandwidth"),
-            new("rooflineSharpness", p.RooflineSharpness, "exponent", $"{name}: {calibrated}; smooth max of memory and compute time near the ridge point"),
-            new("gemmHalfSaturationTokens", p.HalfSaturationTokens, "tokens", $"{name}: {calibrated}; small-M GEMMs under-fill the SMs"),
-            new("attentionEfficiency", p.AttentionEfficiency, "fraction", $"{name}: {calibrated}; FlashAttention-2 reaches 50-70 % of peak"),
-            new("stepOverheadUs", p.StepOverheadUs, "us", $"{name}: {calibrated}; scheduler, sampler and launch gaps per step"),
-            new("layerOverheadUs", p.LayerOverheadUs, "us", $"{name}: {calibrated}; per-layer small kernels per step"),
+            new("hbmEfficiency", p.HbmEfficiency, "fraction", Calibrated + "; decode kernels reach 60-85 % of peak HBM (formulas.md §3)"),
+            new("computeEfficiency", p.ComputeEfficiency, "fraction", Calibrated + "; planning band 0.4-0.6 MFU (formulas.md §1.5)"),
+            new("lowPrecisionComputeEfficiency", p.LowPrecisionComputeEfficiency, "fraction", Calibrated + "; fp8/fp4 GEMMs reach a smaller share of their doubled peak"),
+            new("kvReadEfficiency", p.KvReadEfficiency, "fraction", Calibrated + "; paged-attention decode reads the KV cache below weight-streaming bandwidth"),
+            new("rooflineSharpness", p.RooflineSharpness, "exponent", Calibrated + "; smooth max of memory and compute time near the ridge point"),
+            new("gemmHalfSaturationTokens", p.HalfSaturationTokens, "tokens", Calibrated + "; small-M GEMMs under-fill the SMs"),
+            new("attentionEfficiency", p.AttentionEfficiency, "fraction", Calibrated + "; FlashAttention-2 reaches 50-70 % of peak"),
+            new("stepOverheadUs", p.StepOverheadUs, "us", Calibrated + "; scheduler, sampler and launch gaps per engine step"),
+            new("layerOverheadUs", p.LayerOverheadUs, "us", Calibrated + "; per-layer small kernels per step"),
             new("activationBytes", ActivationBytes, "bytes", "activations travel in 16-bit between ranks (vLLM, TensorRT-LLM)"),
             new("communicationOverlap", CommunicationOverlap, "fraction", "tensor-parallel all-reduces sit on the critical path in decode (vLLM, TensorRT-LLM)"),
             new("expertImbalance", ExpertImbalance, "ratio", "busiest expert group over the mean under top-k routing without load balancing (DeepEP, DeepSeek-V3 report)"),
         ];
     }
+
+    private const string Calibrated = "this engine's profile, fitted to shared/calibration/cases-public.csv within physical ranges (benchmarks/Fidelity --tune)";
 }
