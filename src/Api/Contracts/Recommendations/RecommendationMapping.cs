@@ -126,7 +126,7 @@ public static class RecommendationMapping
         r.Tpot is { } tpot ? Round(tpot.Milliseconds) : null,
         Math.Round(r.MissRatio, 3));
 
-    private static NodeResponse Node(HardwareOption h) => new(h.GpusPerNode, EnumText.Of(h.IntraNode), EnumText.Of(h.InterNode));
+    private static PlanNodeResponse Node(HardwareOption h) => new(h.GpusPerNode, EnumText.Of(h.IntraNode), EnumText.Of(h.InterNode));
 
     private static ParallelismResponse Parallelism(Parallelism p) => new(p.Tensor, p.Pipeline, p.Expert, p.Data);
 

@@ -56,7 +56,7 @@ public sealed record RecommendationResponse(
 public sealed record RecommendationPlanResponse(
     int Rank,
     string Gpu,
-    NodeResponse Node,
+    PlanNodeResponse Node,
     ParallelismResponse Parallelism,
     int Replicas,
     int TotalGpus,
@@ -91,7 +91,7 @@ public sealed record PlanLatencyResponse(double TtftMs, double QueueingMs, doubl
 /// <param name="GpusPerNode">GPUs per node. Example: 8.</param>
 /// <param name="IntraNode">nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi.</param>
 /// <param name="InterNode">infiniband | roce | ethernet.</param>
-public sealed record NodeResponse(int GpusPerNode, string IntraNode, string InterNode);
+public sealed record PlanNodeResponse(int GpusPerNode, string IntraNode, string InterNode);
 
 /// <summary>Parallel degrees.</summary>
 /// <param name="Tensor">Tensor parallel. Example: 4.</param>
@@ -125,7 +125,7 @@ public sealed record EngineArgsResponse(string Vllm, string Sglang, string Trtll
 /// <param name="MissRatio">How far off: achieved over target for SLO misses, needed over available for memory and replicas; 0 otherwise.</param>
 public sealed record RejectedResponse(
     string Gpu,
-    NodeResponse Node,
+    PlanNodeResponse Node,
     ParallelismResponse Parallelism,
     PrecisionResponse Precision,
     int Replicas,
