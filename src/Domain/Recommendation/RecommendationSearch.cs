@@ -184,7 +184,7 @@ public static class RecommendationSearch
         if (!memory.Fits)
         {
             state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, RejectionKind.DoesNotFit,
-                [.. memory.Reasons.Select(r => "does not fit: " + r)], null, null, 1 + ((weightBytes + memory.Activations + memory.RuntimeOverhead) / hardware.Gpu.Memory)));
+                [.. memory.Reasons.Select(r => "does not fit: " + r)], null, null, memory.Total / (memory.Capacity * memory.GpuMemoryUtilization)));
             return false;
         }
 
