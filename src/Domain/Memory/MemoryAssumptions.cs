@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sizing.Domain.Units;
 
 namespace Sizing.Domain.Memory;
@@ -52,7 +53,12 @@ public sealed record MemoryAssumptions
     /// <remarks>LMDeploy TurbomindEngineConfig default 0.8 (docs: "the percentage of free gpu memory occupied by the k/v cache").</remarks>
     public double LmdeployDefaultCacheFraction { get; init; } = 0.8;
 
-    public IReadOnlyList<Assumption> Describe() =>
+    /// <summary>The assumptions as reported with every estimate; built once per instance (estimates run thousands of times per search).</summary>
+    public IReadOnlyList<Assumption> Describe() => Described.GetValue(this, static a => a.Build());
+
+    private static readonly ConditionalWeakTable<MemoryAssumptions, IReadOnlyList<Assumption>> Described = [];
+
+    private IReadOnlyList<Assumption> Build() =>
     [
         new("nonTorchBaseGiB", Math.Round(NonTorchBase.GiB, 4), "GiB", "llm-d-benchmark empirical vLLM memory results: non-torch 0.13-0.14 GiB at TP 1 (H100)"),
         new("nonTorchMultiGpuGiB", Math.Round(NonTorchMultiGpu.GiB, 4), "GiB", "llm-d-benchmark: non-torch 0.54-0.55 GiB at TP 2 vs 0.13-0.14 at TP 1 (NCCL and custom all-reduce buffers)"),

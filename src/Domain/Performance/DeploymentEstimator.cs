@@ -30,6 +30,12 @@ public static class DeploymentEstimator
         var a = assumptions ?? EstimatorAssumptions.Default;
         var memory = MemoryEstimator.Estimate(input.Memory, a.Memory);
         var performance = PerformanceEstimator.Estimate(input, memory, a.Performance, a.Communication, a.Memory);
+        return Assemble(input, memory, performance, a);
+    }
+
+    /// <summary>The estimate from memory and performance figures already computed for <paramref name="input"/> (the search reuses one step model).</summary>
+    internal static DeploymentEstimate Assemble(DeploymentInput input, MemoryEstimate memory, PerformanceEstimate performance, EstimatorAssumptions a)
+    {
         var warnings = new List<string>(memory.Reasons);
         warnings.AddRange(memory.Warnings);
         warnings.AddRange(TopologyWarnings(input, performance));

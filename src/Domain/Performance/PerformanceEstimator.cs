@@ -69,10 +69,16 @@ public static class PerformanceEstimator
         ArgumentNullException.ThrowIfNull(memory);
         var model = new StepModel(input.Memory, input.Topology, assumptions ?? PerformanceAssumptions.Default,
             communication ?? CommunicationAssumptions.Default, memoryAssumptions ?? MemoryAssumptions.Default);
-        var concurrency = Math.Max(1, memory.Concurrency);
+        return Estimate(input, model, memory.Concurrency, memory.MaxNumBatchedTokens);
+    }
+
+    /// <summary>The same estimate on a step model built once for this deployment, at any concurrency (the search reuses it).</summary>
+    internal static PerformanceEstimate Estimate(DeploymentInput input, StepModel model, int concurrency, int batchedTokens)
+    {
+        concurrency = Math.Max(1, concurrency);
         return input.Batching == Batching.Static
             ? Static(input, model, concurrency)
-            : Continuous(input, model, concurrency, memory.MaxNumBatchedTokens);
+            : Continuous(input, model, concurrency, batchedTokens);
     }
 
     private static PerformanceEstimate Static(DeploymentInput input, StepModel model, int batch)

@@ -1,0 +1,30 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using Sizing.Benchmarks;
+using Sizing.Domain.Recommendation;
+
+// `--summary` prints what the timed search finds (for the README); anything else goes to BenchmarkDotNet.
+if (args is ["--summary"])
+{
+    var result = RecommendationSearch.Search(Scenarios.WholeCatalogSearch());
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"candidates {result.CandidatesEvaluated}, estimates {result.EstimatesRun}, plans {result.Plans.Count}, rejected {result.RejectedCount}, pareto {result.ParetoFront.Count}"));
+    foreach (var plan in result.Plans)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"#{plan.Rank} {plan.Hardware.Gpu.Id} {plan.Weights} TP{plan.Parallelism.Tensor} PP{plan.Parallelism.Pipeline} EP{plan.Parallelism.Expert} ×{plan.Replicas} = {plan.TotalGpus} GPUs ${plan.CostPerHourUsd:0.##}/h B={plan.ConcurrencyPerReplica} TTFT {plan.Ttft.Milliseconds:0} ms TPOT {plan.Estimate.Performance.Tpot.Milliseconds:0.#} ms"));
+        foreach (var line in plan.Why)
+        {
+            Console.WriteLine("    " + line);
+        }
+    }
+
+    foreach (var kind in result.RejectedByKind)
+    {
+        Console.WriteLine($"rejected {kind.Key}: {kind.Value}");
+    }
+
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(SizingBenchmarks).Assembly).Run(args);

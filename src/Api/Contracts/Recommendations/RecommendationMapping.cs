@@ -1,0 +1,134 @@
+using Sizing.Api.Contracts.Estimates;
+using Sizing.Api.Contracts.Models;
+using Sizing.Domain.Catalog;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Recommendation;
+using Sizing.Domain.Units;
+
+namespace Sizing.Api.Contracts.Recommendations;
+
+public static class RecommendationMapping
+{
+    /// <summary>GPU budget when the request names none: one 8-GPU node.</summary>
+    public const int DefaultMaxGpus = 8;
+
+    /// <summary>Wall time one search may take before it stops and reports itself truncated.</summary>
+    public static readonly TimeSpan TimeBudget = TimeSpan.FromSeconds(2);
+
+    private static readonly Precision[] DefaultPrecisions = [Precision.Bf16, Precision.Fp8];
+
+    public static RecommendationInput ToDomain(this RecommendationRequest request, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var workload = request.Workload!;
+        var slo = request.Slo;
+        return new RecommendationInput(
+            ModelChoice.Resolve(request.Model, request.ModelConfig, catalog),
+            request.Model is { } id ? catalog.FindModel(id)!.HfId : null,
+            Hardware(request.Hardware, catalog),
+            request.Hardware?.MaxGpus ?? DefaultMaxGpus,
+            workload.InputTokens!.Value,
+            workload.OutputTokens!.Value,
+            workload.RequestsPerSecond!.Value,
+            new ServiceLevel(
+                slo?.TtftMs is { } ttft ? Seconds.FromMilliseconds(ttft) : null,
+                slo?.TpotMs is { } tpot ? Seconds.FromMilliseconds(tpot) : null),
+            Precisions(request),
+            request.Engine is { } e ? EnumText.Parse<Engine>(e) : Engine.Vllm,
+            request.Objective is { } o ? EnumText.Parse<Objective>(o) : Objective.MinCost,
+            request.Limit ?? 5,
+            request.GpuMemoryUtilization,
+            TimeBudget);
+    }
+
+    /// <summary>The candidates the request's search would enumerate, for the search-size cap.</summary>
+    public static long CandidateCount(RecommendationRequest request, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var hardware = Hardware(request.Hardware, catalog);
+        var model = ModelChoice.Resolve(request.Model, request.ModelConfig, catalog);
+        var engine = request.Engine is { } e ? EnumText.Parse<Engine>(e) : Engine.Vllm;
+        return RecommendationSearch.CountCandidates(model, hardware.Select(h => h.GpusPerNode), Precisions(request).Count,
+            request.Hardware?.MaxGpus ?? DefaultMaxGpus, engine);
+    }
+
+    private static List<HardwareOption> Hardware(RecommendationHardwareRequest? request, HardwareCatalog catalog)
+    {
+        var gpus = request?.Gpus is { } ids ? ids.Distinct(StringComparer.Ordinal).Select(id => catalog.FindGpu(id)!) : catalog.Gpus;
+        var inter = LinkRules.InterNodeOrDefault(request?.InterNode);
+        return [.. gpus.Select(g => new HardwareOption(g, request?.GpusPerNode ?? g.Node.GpusPerNode, LinkRules.IntraNodeOrDefault(g, request?.IntraNode), inter))];
+    }
+
+    private static List<Precision> Precisions(RecommendationRequest request) =>
+        request.Precisions is { } p ? [.. p.Distinct(StringComparer.Ordinal).Select(EnumText.Parse<Precision>)] : [.. DefaultPrecisions];
+
+    public static RecommendationResponse ToResponse(this RecommendationResult result, Objective objective)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new RecommendationResponse(
+            [.. result.Plans.Select(ToResponse)],
+            [.. result.Rejected.Select(ToResponse)],
+            result.RejectedCount,
+            result.RejectedByKind.ToDictionary(k => EnumText.Of(k.Key), k => k.Value, StringComparer.Ordinal),
+            result.CandidatesEvaluated,
+            result.EstimatesRun,
+            result.Truncated,
+            EnumText.Of(objective),
+            result.Warnings,
+            [.. result.ParetoFront.Select(p => new ParetoPointResponse(
+                p.Hardware.Gpu.Id, EnumText.Of(p.Weights), p.Parallelism.Tensor, p.Parallelism.Pipeline, p.Parallelism.Expert, p.Concurrency,
+                Round(p.OutputTokensPerSecondPerGpu), Round(p.OutputTokensPerSecondPerUser), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds)))],
+            [.. result.Assumptions.Select(a => a.ToResponse())]);
+    }
+
+    private static RecommendationPlanResponse ToResponse(Plan plan)
+    {
+        var estimate = plan.Estimate.ToResponse(plan.Input);
+        var p = plan.Estimate.Performance;
+        return new RecommendationPlanResponse(
+            plan.Rank,
+            plan.Hardware.Gpu.Id,
+            Node(plan.Hardware),
+            Parallelism(plan.Parallelism),
+            plan.Replicas,
+            plan.TotalGpus,
+            plan.Parallelism.GpusPerReplica,
+            new PrecisionResponse(EnumText.Of(plan.Weights), EnumText.Of(plan.KvCache)),
+            plan.ConcurrencyPerReplica,
+            Round(plan.RequestsPerSecondPerReplica),
+            Round(plan.CapacityRequestsPerSecondPerReplica),
+            Math.Round(plan.Utilization, 4),
+            new PlanLatencyResponse(Round(plan.Ttft.Milliseconds), Round(plan.Queueing.Milliseconds), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds),
+                Round((plan.Queueing + p.E2e).Milliseconds)),
+            estimate.Throughput,
+            estimate.Memory,
+            estimate.Communication,
+            Round(plan.CostPerHourUsd),
+            Round(plan.CostPerMillionOutputTokensUsd),
+            plan.MeetsSlo,
+            plan.ForcedAcrossNodes,
+            plan.Why,
+            new EngineArgsResponse(plan.EngineArgs.Vllm, plan.EngineArgs.Sglang, plan.EngineArgs.Trtllm, plan.EngineArgs.Notes),
+            plan.Checklist,
+            estimate.Warnings);
+    }
+
+    private static RejectedResponse ToResponse(Rejection r) => new(
+        r.Hardware.Gpu.Id,
+        Node(r.Hardware),
+        Parallelism(r.Parallelism with { Data = r.Replicas }),
+        new PrecisionResponse(EnumText.Of(r.Weights), EnumText.Of(r.KvCache)),
+        r.Replicas,
+        EnumText.Of(r.Kind),
+        r.Reasons,
+        r.Ttft is { } ttft ? Round(ttft.Milliseconds) : null,
+        r.Tpot is { } tpot ? Round(tpot.Milliseconds) : null,
+        Math.Round(r.MissRatio, 3));
+
+    private static PlanNodeResponse Node(HardwareOption h) => new(h.GpusPerNode, EnumText.Of(h.IntraNode), EnumText.Of(h.InterNode));
+
+    private static ParallelismResponse Parallelism(Parallelism p) => new(p.Tensor, p.Pipeline, p.Expert, p.Data);
+
+    private static double Round(double value) => Math.Round(value, 3);
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace Sizing.Api.Contracts.Recommendations;
+
+/// <summary>A search: which deployments of a model meet an SLO at a request rate on the GPUs available.</summary>
+public sealed record RecommendationRequest
+{
+    /// <summary>Model catalog id (see GET /v1/models). Give this or <c>modelConfig</c>.</summary>
+    /// <example>llama-3-70b</example>
+    public string? Model { get; init; }
+
+    /// <summary>A Hugging Face config.json, as published, instead of a catalog id (launch commands then use a placeholder path).</summary>
+    public JsonElement? ModelConfig { get; init; }
+
+    /// <summary>The GPUs available; omitted = every catalog GPU in its usual node, 8 GPUs at most.</summary>
+    public RecommendationHardwareRequest? Hardware { get; init; }
+
+    /// <summary>Request lengths and the arrival rate to sustain.</summary>
+    public RecommendationWorkloadRequest? Workload { get; init; }
+
+    /// <summary>Latency targets; omitted = only throughput and memory constrain the search.</summary>
+    public SloRequest? Slo { get; init; }
+
+    /// <summary>Weight formats allowed: fp32 | fp16 | bf16 | fp8 | int8 | int4 | fp4; at most 7; default ["bf16", "fp8"].
+    /// Formats a GPU lacks tensor cores for run weight-only (said in <c>why</c>); fp4 is skipped on GPUs with neither FP4 nor FP8.</summary>
+    /// <example>["bf16", "fp8"]</example>
+    public IReadOnlyList<string>? Precisions { get; init; }
+
+    /// <summary>vllm | sglang | trtllm | lmdeploy | generic; default vllm. The figures are for this engine; commands are given for vLLM, SGLang and TensorRT-LLM.</summary>
+    /// <example>vllm</example>
+    public string? Engine { get; init; }
+
+    /// <summary>min-cost | min-gpus | min-latency | max-throughput-per-gpu; default min-cost.</summary>
+    /// <example>min-cost</example>
+    public string? Objective { get; init; }
+
+    /// <summary>Plans to return, 1–50; default 5.</summary>
+    /// <example>5</example>
+    public int? Limit { get; init; }
+
+    /// <summary>Engine memory fraction (vLLM --gpu-memory-utilization, SGLang --mem-fraction-static, TensorRT-LLM free-memory fraction); default each engine's. Greater than 0, at most 1.</summary>
+    /// <example>0.9</example>
+    public double? GpuMemoryUtilization { get; init; }
+}
+
+/// <summary>The GPUs the search may use.</summary>
+public sealed record RecommendationHardwareRequest
+{
+    /// <summary>GPU catalog ids to consider (see GET /v1/gpus), at most 32; omitted = the whole catalog.</summary>
+    /// <example>["h100-sxm-80gb", "a100-sxm-80gb"]</example>
+    public IReadOnlyList<string>? Gpus { get; init; }
+
+    /// <summary>GPU budget for all replicas together, 1–1024; default 8.</summary>
+    /// <example>16</example>
+    public int? MaxGpus { get; init; }
+
+    /// <summary>GPUs per node (NVLink domain), 1–72; default each GPU's usual node.</summary>
+    /// <example>8</example>
+    public int? GpusPerNode { get; init; }
+
+    /// <summary>nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi; default each GPU's usual link. GPUs that cannot have it are rejected.</summary>
+    /// <example>nvswitch</example>
+    public string? IntraNode { get; init; }
+
+    /// <summary>infiniband | roce | ethernet, between nodes; default infiniband.</summary>
+    /// <example>infiniband</example>
+    public string? InterNode { get; init; }
+}
+
+/// <summary>The load to sustain.</summary>
+public sealed record RecommendationWorkloadRequest
+{
+    /// <summary>Prompt tokens per request, 1–2,000,000.</summary>
+    /// <example>2048</example>
+    public int? InputTokens { get; init; }
+
+    /// <summary>Generated tokens per request, 1–1,000,000.</summary>
+    /// <example>256</example>
+    public int? OutputTokens { get; init; }
+
+    /// <summary>Arrival rate across all replicas, requests per second; greater than 0, at most 1,000,000.</summary>
+    /// <example>10</example>
+    public double? RequestsPerSecond { get; init; }
+}
+
+/// <summary>Latency targets, milliseconds; each optional, each greater than 0.</summary>
+public sealed record SloRequest
+{
+    /// <summary>Time to first token, ms, queueing included.</summary>
+    /// <example>500</example>
+    public double? TtftMs { get; init; }
+
+    /// <summary>Time per output token after the first, ms.</summary>
+    /// <example>50</example>
+    public double? TpotMs { get; init; }
+}

@@ -1,0 +1,159 @@
+using Sizing.Api.Contracts.Estimates;
+
+namespace Sizing.Api.Contracts.Recommendations;
+
+/// <summary>Ranked deployments that meet the SLO, what was rejected and why, and the throughput/latency front.
+/// An impossible SLO is still a 200: <c>recommendations</c> is empty and <c>rejected</c> starts with the closest misses.</summary>
+/// <param name="Recommendations">Plans that meet the SLO, best first under the objective.</param>
+/// <param name="Rejected">Rejected layouts, closest misses first (at most 50).</param>
+/// <param name="RejectedCount">All rejected layouts.</param>
+/// <param name="RejectedByReason">Rejected layouts per reason: misses-tpot | misses-ttft | misses-throughput | spans-nodes | does-not-fit | unsupported-precision | unsupported-link | invalid-parallelism.</param>
+/// <param name="CandidatesEvaluated">Candidates (GPU × precision × TP × PP × EP × replicas) the search reached a verdict on. Example: 2622.</param>
+/// <param name="EstimatesRun">Performance-model evaluations run; the rest were decided by pruning or because latency only falls as replicas rise.</param>
+/// <param name="Truncated">True when the search hit its 2 s time budget; the answer covers what it reached.</param>
+/// <param name="Objective">The objective the ranking used.</param>
+/// <param name="Warnings">Search-level notes.</param>
+/// <param name="ParetoFront">Output tokens/s per GPU against tokens/s per user over every evaluated layout and concurrency: the points nothing beats on both, fastest per user first.</param>
+/// <param name="Assumptions">The queueing model and every estimator constant used.</param>
+public sealed record RecommendationResponse(
+    IReadOnlyList<RecommendationPlanResponse> Recommendations,
+    IReadOnlyList<RejectedResponse> Rejected,
+    int RejectedCount,
+    IReadOnlyDictionary<string, int> RejectedByReason,
+    long CandidatesEvaluated,
+    int EstimatesRun,
+    bool Truncated,
+    string Objective,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<ParetoPointResponse> ParetoFront,
+    IReadOnlyList<AssumptionResponse> Assumptions);
+
+/// <summary>One deployment that meets the SLO. Figures are per replica unless named total.</summary>
+/// <param name="Rank">1 = best under the objective.</param>
+/// <param name="Gpu">GPU catalog id. Example: h100-sxm-80gb.</param>
+/// <param name="Node">The node shape and links assumed.</param>
+/// <param name="Parallelism">Degrees per replica; data = replicas.</param>
+/// <param name="Replicas">Independent replicas behind a load balancer. Example: 2.</param>
+/// <param name="TotalGpus">replicas × tensor × pipeline. Example: 8.</param>
+/// <param name="GpusPerReplica">tensor × pipeline. Example: 4.</param>
+/// <param name="Precision">Weight and KV-cache formats.</param>
+/// <param name="ConcurrencyPerReplica">Requests in flight per replica at the target load, from Little's law B = λ_replica × E2E(B). Example: 23.</param>
+/// <param name="RequestsPerSecondPerReplica">The load one replica carries, req/s. Example: 5.</param>
+/// <param name="CapacityRequestsPerSecondPerReplica">What one replica completes at its KV-limited concurrency, req/s.</param>
+/// <param name="Utilization">Load over capacity, 0–1: drives the queueing wait.</param>
+/// <param name="Latency">Latency at the target load, queueing included.</param>
+/// <param name="Throughput">Per-replica throughput at <c>concurrencyPerReplica</c>.</param>
+/// <param name="Memory">Per-GPU memory at <c>concurrencyPerReplica</c>.</param>
+/// <param name="Communication">TP, PP and EP communication per step.</param>
+/// <param name="CostPerHourUsd">All GPUs at the catalog's indicative price, USD/h. Example: 23.92.</param>
+/// <param name="CostPerMillionOutputTokensUsd">Cost per million output tokens at the target load, USD.</param>
+/// <param name="MeetsSlo">True: every plan meets the SLO.</param>
+/// <param name="ForcedAcrossNodes">True when tensor parallelism spans nodes because nothing inside one node fits.</param>
+/// <param name="Why">What decided this plan, with figures.</param>
+/// <param name="EngineArgs">Ready-to-run launch commands for one replica.</param>
+/// <param name="Checklist">What to verify on the machines: topology, all-reduce bandwidth, KV headroom.</param>
+/// <param name="Warnings">The estimate's warnings.</param>
+public sealed record RecommendationPlanResponse(
+    int Rank,
+    string Gpu,
+    PlanNodeResponse Node,
+    ParallelismResponse Parallelism,
+    int Replicas,
+    int TotalGpus,
+    int GpusPerReplica,
+    PrecisionResponse Precision,
+    int ConcurrencyPerReplica,
+    double RequestsPerSecondPerReplica,
+    double CapacityRequestsPerSecondPerReplica,
+    double Utilization,
+    PlanLatencyResponse Latency,
+    ThroughputResponse Throughput,
+    MemoryResponse Memory,
+    CommunicationResponse Communication,
+    double CostPerHourUsd,
+    double CostPerMillionOutputTokensUsd,
+    bool MeetsSlo,
+    bool ForcedAcrossNodes,
+    IReadOnlyList<string> Why,
+    EngineArgsResponse EngineArgs,
+    IReadOnlyList<string> Checklist,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>Latency of one request at the target load.</summary>
+/// <param name="TtftMs">Time to first token, ms: queueing + the engine's prefill and step wait. Example: 412.7.</param>
+/// <param name="QueueingMs">Mean wait before admission (M/D/1), ms. Example: 153.7.</param>
+/// <param name="EngineTtftMs">TTFT without queueing, ms.</param>
+/// <param name="TpotMs">Time per output token after the first, ms. Example: 43.6.</param>
+/// <param name="E2eMs">Queueing + TTFT + (outputTokens − 1) × TPOT, ms.</param>
+public sealed record PlanLatencyResponse(double TtftMs, double QueueingMs, double EngineTtftMs, double TpotMs, double E2eMs);
+
+/// <summary>The node a plan assumes.</summary>
+/// <param name="GpusPerNode">GPUs per node. Example: 8.</param>
+/// <param name="IntraNode">nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi.</param>
+/// <param name="InterNode">infiniband | roce | ethernet.</param>
+public sealed record PlanNodeResponse(int GpusPerNode, string IntraNode, string InterNode);
+
+/// <summary>Parallel degrees.</summary>
+/// <param name="Tensor">Tensor parallel. Example: 4.</param>
+/// <param name="Pipeline">Pipeline stages. Example: 1.</param>
+/// <param name="Expert">Expert parallel inside the tensor group (MoE). Example: 1.</param>
+/// <param name="Data">Replicas. Example: 2.</param>
+public sealed record ParallelismResponse(int Tensor, int Pipeline, int Expert, int Data);
+
+/// <summary>Numeric formats.</summary>
+/// <param name="Weights">Weight format. Example: bf16.</param>
+/// <param name="KvCache">KV-cache format (the engine's default for these weights). Example: bf16.</param>
+public sealed record PrecisionResponse(string Weights, string KvCache);
+
+/// <summary>Launch commands for one replica.</summary>
+/// <param name="Vllm">Example: vllm serve meta-llama/Meta-Llama-3-70B --tensor-parallel-size 4 --pipeline-parallel-size 1 --gpu-memory-utilization 0.9 --max-model-len 2304.</param>
+/// <param name="Sglang">Example: python -m sglang.launch_server --model-path meta-llama/Meta-Llama-3-70B --tp 4 --mem-fraction-static 0.85 --context-length 2304.</param>
+/// <param name="Trtllm">Example: trtllm-serve meta-llama/Meta-Llama-3-70B --tp_size 4 --pp_size 1 --max_seq_len 2304 --max_batch_size 205 --kv_cache_free_gpu_memory_fraction 0.9.</param>
+/// <param name="Notes">Checkpoints, multi-node start-up and replicas.</param>
+public sealed record EngineArgsResponse(string Vllm, string Sglang, string Trtllm, IReadOnlyList<string> Notes);
+
+/// <summary>A layout the search rejected.</summary>
+/// <param name="Gpu">GPU catalog id.</param>
+/// <param name="Node">The node shape and links assumed.</param>
+/// <param name="Parallelism">Degrees; data = the replica count the verdict is for.</param>
+/// <param name="Precision">Formats.</param>
+/// <param name="Replicas">The replica count the verdict is for (for SLO misses, the most the budget allows).</param>
+/// <param name="Reason">misses-tpot | misses-ttft | misses-throughput | spans-nodes | does-not-fit | unsupported-precision | unsupported-link | invalid-parallelism.</param>
+/// <param name="Reasons">The reasons, with figures, e.g. "misses TPOT: 71 ms > 50 ms ...".</param>
+/// <param name="TtftMs">TTFT at that point, ms, where one was estimated.</param>
+/// <param name="TpotMs">TPOT at that point, ms, where one was estimated.</param>
+/// <param name="MissRatio">How far off: achieved over target for SLO misses, needed over available for memory and replicas; 0 otherwise.</param>
+public sealed record RejectedResponse(
+    string Gpu,
+    PlanNodeResponse Node,
+    ParallelismResponse Parallelism,
+    PrecisionResponse Precision,
+    int Replicas,
+    string Reason,
+    IReadOnlyList<string> Reasons,
+    double? TtftMs,
+    double? TpotMs,
+    double MissRatio);
+
+/// <summary>One point of the throughput/latency trade-off.</summary>
+/// <param name="Gpu">GPU catalog id.</param>
+/// <param name="Precision">Weight format.</param>
+/// <param name="Tensor">Tensor parallel.</param>
+/// <param name="Pipeline">Pipeline stages.</param>
+/// <param name="Expert">Expert parallel.</param>
+/// <param name="Concurrency">Requests in flight per replica.</param>
+/// <param name="OutputTokensPerSecondPerGpu">Replica output tokens/s over its GPUs (x axis). Example: 820.</param>
+/// <param name="OutputTokensPerSecondPerUser">1 / TPOT (y axis). Example: 45.</param>
+/// <param name="TtftMs">TTFT without queueing, ms.</param>
+/// <param name="TpotMs">TPOT, ms.</param>
+public sealed record ParetoPointResponse(
+    string Gpu,
+    string Precision,
+    int Tensor,
+    int Pipeline,
+    int Expert,
+    int Concurrency,
+    double OutputTokensPerSecondPerGpu,
+    double OutputTokensPerSecondPerUser,
+    double TtftMs,
+    double TpotMs);

@@ -1,0 +1,29 @@
+using Sizing.Api.Contracts.Estimates;
+using Sizing.Domain.Catalog;
+using Sizing.Domain.Performance;
+
+namespace Sizing.Api.Contracts.Sweeps;
+
+public static class SweepMapping
+{
+    /// <summary>Runs one estimate per value, each exactly as POST /v1/estimates would for the rewritten request.</summary>
+    public static SweepResponse Run(this SweepRequest request, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var parameter = request.Vary!.Parameter!;
+        var points = new List<SweepPointResponse>(request.Vary.Values!.Count);
+        foreach (var value in request.Vary.Values)
+        {
+            var input = SweepParameters.Apply(request.Base!, parameter, value).ToDomain(catalog);
+            var e = DeploymentEstimator.Estimate(input).ToResponse(input);
+            var m = e.Memory;
+            points.Add(new SweepPointResponse(
+                value, e.Fits, e.Concurrency, e.Latency.TtftMs, e.Latency.TpotMs, e.Latency.E2eMs,
+                e.Throughput.OutputTokensPerSecond, e.Throughput.OutputTokensPerSecondPerGpu, e.Throughput.OutputTokensPerSecondPerUser,
+                e.Throughput.RequestsPerSecond, m.PerGpu.WeightsGiB, m.PerGpu.KvCacheGiB, m.PerGpu.KvCachePoolGiB, m.PerGpu.HeadroomGiB,
+                m.MaxConcurrentSequences, e.Communication.ShareOfDecodeStep, e.Performance.Bound, e.Fits || e.Warnings.Count == 0 ? null : e.Warnings[0]));
+        }
+
+        return new SweepResponse(parameter, points);
+    }
+}

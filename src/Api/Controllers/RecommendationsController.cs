@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Mvc;
+using Sizing.Api.Contracts.Recommendations;
+using Sizing.Domain.Catalog;
+using Sizing.Domain.Recommendation;
+
+namespace Sizing.Api.Controllers;
+
+/// <summary>Deployment plans that meet an SLO.</summary>
+[ApiController]
+[Route("v1/recommendations")]
+public sealed class RecommendationsController(HardwareCatalog catalog) : ControllerBase
+{
+    /// <summary>Searches GPU × precision × TP × PP × EP × replicas for the deployments that meet the SLO at the request rate.</summary>
+    /// <remarks>An SLO nothing meets is a 200 with no recommendations; <c>rejected</c> starts with the closest misses.</remarks>
+    /// <param name="request">The model, GPUs, workload and SLO.</param>
+    /// <response code="200">Ranked plans, rejected alternatives and the Pareto front.</response>
+    /// <response code="400">A field is missing or invalid, or the search would exceed its caps; <c>errors</c> names the field.</response>
+    [HttpPost]
+    [Consumes("application/json")]
+    [ProducesResponseType<RecommendationResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public RecommendationResponse Recommend(RecommendationRequest request)
+    {
+        var input = request.ToDomain(catalog);
+        return RecommendationSearch.Search(input).ToResponse(input.Objective);
+    }
+}

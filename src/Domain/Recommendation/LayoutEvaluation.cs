@@ -1,0 +1,138 @@
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Memory;
+using Sizing.Domain.Performance;
+using Sizing.Domain.Units;
+
+namespace Sizing.Domain.Recommendation;
+
+/// <summary>One layout (GPU × precision × TP × PP × EP) with its step model built once and its estimates kept per concurrency.</summary>
+/// <remarks>Replica counts only change the load each replica sees, so every replica count reuses the same estimates.</remarks>
+internal sealed class LayoutEvaluation
+{
+    private readonly StepModel _model;
+    private readonly int _batchedTokens;
+    private int[] _keys = new int[8];
+    private PerformancePoint[] _values = new PerformancePoint[8];
+
+    public LayoutEvaluation(int hardwareIndex, HardwareOption hardware, bool forced, DeploymentInput input, MemoryEstimate memory, EstimatorAssumptions assumptions)
+    {
+        HardwareIndex = hardwareIndex;
+        Hardware = hardware;
+        Forced = forced;
+        Input = input;
+        MaxConcurrency = memory.Concurrency;
+        _batchedTokens = memory.MaxNumBatchedTokens;
+        _model = new StepModel(input.Memory, input.Topology, assumptions.Performance, assumptions.Communication, assumptions.Memory);
+    }
+
+    public int HardwareIndex { get; }
+
+    public HardwareOption Hardware { get; }
+
+    /// <summary>Tensor parallelism spans nodes because no layout inside one node fits.</summary>
+    public bool Forced { get; }
+
+    public DeploymentInput Input { get; }
+
+    public Parallelism Parallelism => Input.Memory.Parallelism;
+
+    public Precision Weights => Input.Memory.WeightPrecision;
+
+    public Precision KvCache => Input.Memory.KvPrecision;
+
+    /// <summary>The most requests one replica holds: the KV pool or the engine's sequence limit, whichever is lower.</summary>
+    public int MaxConcurrency { get; }
+
+    public int Count { get; private set; }
+
+    /// <summary>The headline figures at <paramref name="concurrency"/> requests in flight, computed once.</summary>
+    /// <remarks>Only the figures are kept, not the estimate's object graph: a search evaluates thousands of points.</remarks>
+    public PerformancePoint At(int concurrency)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (_keys[i] == concurrency)
+            {
+                return _values[i];
+            }
+        }
+
+        var estimate = PerformancePoint.Of(Full(concurrency));
+        if (Count == _keys.Length)
+        {
+            Array.Resize(ref _keys, Count * 2);
+            Array.Resize(ref _values, Count * 2);
+        }
+
+        _keys[Count] = concurrency;
+        _values[Count] = estimate;
+        Count++;
+        return estimate;
+    }
+
+    /// <summary>The full performance estimate at <paramref name="concurrency"/> (not kept).</summary>
+    public PerformanceEstimate Full(int concurrency) => PerformanceEstimator.Estimate(Input, _model, concurrency, _batchedTokens);
+
+    public PerformancePoint PointAt(int index) => _values[index];
+
+    public int ConcurrencyAt(int index) => _keys[index];
+
+    /// <summary>The fewest requests in flight that sustain <paramref name="arrivalsPerSecond"/>: the smallest B with λ·E2E(B) ≤ B.</summary>
+    /// <remarks>
+    /// Little's law with a latency that grows with the batch: B = λ·E2E(B). The root is bracketed between 1 and the KV-limited
+    /// maximum and found by false position on whole requests, with a bisection step whenever an interpolation fails to halve
+    /// the bracket. Null when even the maximum concurrency cannot hold the load.
+    /// </remarks>
+    public int? SustainingConcurrency(double arrivalsPerSecond)
+    {
+        var hi = MaxConcurrency;
+        var hHi = Excess(hi, arrivalsPerSecond);
+        if (hHi > 0)
+        {
+            return null;
+        }
+
+        var lo = 1;
+        var hLo = Excess(lo, arrivalsPerSecond);
+        if (hLo <= 0)
+        {
+            return 1;
+        }
+
+        var bisect = false;
+        while (hi - lo > 1)
+        {
+            var width = hi - lo;
+            var guess = bisect
+                ? lo + (width / 2)
+                : Math.Clamp((int)Math.Ceiling(lo + (width * hLo / (hLo - hHi))), lo + 1, hi - 1);
+            var h = Excess(guess, arrivalsPerSecond);
+            if (h <= 0)
+            {
+                hi = guess;
+                hHi = h;
+            }
+            else
+            {
+                lo = guess;
+                hLo = h;
+            }
+
+            bisect = !bisect && hi - lo > width / 2;
+        }
+
+        return hi;
+    }
+
+    /// <summary>λ·E2E(B) − B: positive while B requests in flight cannot carry the load.</summary>
+    private double Excess(int concurrency, double arrivalsPerSecond) =>
+        Queueing.LittlesLaw(arrivalsPerSecond, At(concurrency).E2e.Value) - concurrency;
+}
+
+/// <summary>The figures of one performance estimate the search compares.</summary>
+internal readonly record struct PerformancePoint(Seconds Ttft, Seconds Tpot, Seconds E2e, double OutputTokensPerSecond, double RequestsPerSecond)
+{
+    public double OutputTokensPerSecondPerUser => Tpot.Value > 0 ? 1 / Tpot.Value : 0;
+
+    public static PerformancePoint Of(PerformanceEstimate e) => new(e.Ttft, e.Tpot, e.E2e, e.OutputTokensPerSecond, e.RequestsPerSecond);
+}

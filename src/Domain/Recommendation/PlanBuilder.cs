@@ -1,0 +1,304 @@
+using Sizing.Domain.Communication;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Memory;
+using Sizing.Domain.Performance;
+using Sizing.Domain.Units;
+using static Sizing.Domain.Recommendation.RecommendationSearch;
+
+namespace Sizing.Domain.Recommendation;
+
+/// <summary>Turns what the search found into ranked plans with their reasons, commands and checks.</summary>
+internal static class PlanBuilder
+{
+    public static RecommendationResult Finish(SearchState state)
+    {
+        var input = state.Input;
+        var ranked = Rank(state.Found, input.Objective).Take(input.Limit).ToList();
+        var plans = new List<Plan>(ranked.Count);
+        for (var i = 0; i < ranked.Count; i++)
+        {
+            plans.Add(Build(state, ranked[i], i + 1));
+        }
+
+        var rejected = state.Rejections
+            .OrderBy(r => KindOrder(r.Kind))
+            .ThenBy(r => r.Kind is RejectionKind.InvalidParallelism or RejectionKind.UnsupportedLink or RejectionKind.UnsupportedPrecision ? 0 : r.MissRatio)
+            .Take(input.RejectedLimit)
+            .ToList();
+        var byKind = state.Rejections.GroupBy(r => r.Kind).ToDictionary(g => g.Key, g => g.Count());
+
+        var warnings = new List<string>();
+        if (state.Truncated)
+        {
+            warnings.Add(Invariant($"the search stopped at its {input.TimeBudget!.Value.TotalMilliseconds:0} ms time budget after {state.Layouts.Count} estimated layouts; narrow hardware.gpus or precisions for a complete answer"));
+        }
+
+        if (plans.Count == 0)
+        {
+            warnings.Add(state.Rejections.Any(r => r.Kind is RejectionKind.MissesTpot or RejectionKind.MissesTtft)
+                ? "no deployment meets the SLO within the GPU budget; the closest misses come first in 'rejected'"
+                : "no deployment fits and carries the load within the GPU budget; see 'rejected' for what stopped each layout");
+        }
+
+        var estimates = 0;
+        foreach (var layout in state.Layouts)
+        {
+            estimates += layout.Count;
+        }
+
+        return new RecommendationResult(plans, rejected, state.Rejections.Count, byKind, state.Candidates, estimates, state.Truncated,
+            warnings, Pareto(state), Assumptions(state));
+    }
+
+    private static IEnumerable<Candidate> Rank(List<Candidate> found, Objective objective) => objective switch
+    {
+        Objective.MinGpus => found.OrderBy(c => c.TotalGpus).ThenBy(c => c.CostPerHourUsd).ThenBy(c => c.Estimate.Tpot.Value),
+        Objective.MinLatency => found.OrderBy(c => c.Estimate.Tpot.Value).ThenBy(c => c.Ttft.Value).ThenBy(c => c.CostPerHourUsd),
+        Objective.MaxThroughputPerGpu => found.OrderByDescending(c => c.SaturatedPerGpu).ThenBy(c => c.CostPerHourUsd),
+        _ => found.OrderBy(c => c.CostPerHourUsd).ThenBy(c => c.Estimate.Tpot.Value).ThenBy(c => c.TotalGpus),
+    };
+
+    private static int KindOrder(RejectionKind kind) => kind switch
+    {
+        RejectionKind.MissesTpot or RejectionKind.MissesTtft => 0,
+        RejectionKind.MissesThroughput => 1,
+        RejectionKind.SpansNodes => 2,
+        RejectionKind.DoesNotFit => 3,
+        RejectionKind.UnsupportedPrecision or RejectionKind.UnsupportedLink => 4,
+        _ => 5,
+    };
+
+    private static Plan Build(SearchState state, Candidate c, int rank)
+    {
+        var input = state.Input;
+        var layout = c.Layout;
+        var deployment = layout.Input with { Memory = layout.Input.Memory with { Concurrency = c.Concurrency } };
+        var memory = MemoryEstimator.Estimate(deployment.Memory, state.Assumptions.Memory);
+        var performance = layout.Full(c.Concurrency);
+        var estimate = DeploymentEstimator.Assemble(deployment, memory, performance, state.Assumptions);
+        var tokensPerHour = input.RequestsPerSecond * input.OutputTokens * 3600;
+        var perMillion = tokensPerHour > 0 ? c.CostPerHourUsd / tokensPerHour * 1e6 : 0;
+        return new Plan(rank, layout.Hardware, layout.Parallelism with { Data = c.Replicas }, layout.Weights, layout.KvCache, c.Concurrency,
+            c.RequestsPerSecond, c.Capacity, c.Utilization, c.Queueing, c.Ttft, estimate, deployment, c.CostPerHourUsd, perMillion,
+            c.SaturatedPerGpu, true, layout.Forced, Why(state, c, performance, memory, perMillion), EngineCommandBuilder.For(input, c),
+            Checklist(c, memory));
+    }
+
+    private static List<string> Why(SearchState state, Candidate c, PerformanceEstimate e, MemoryEstimate memory, double perMillion)
+    {
+        var input = state.Input;
+        var layout = c.Layout;
+        var p = layout.Parallelism;
+        var h = layout.Hardware;
+        var why = new List<string>();
+        why.Add(Slo(input.Slo, c));
+        why.Add(Invariant($"Little's law: {input.RequestsPerSecond:0.##} req/s over {c.Replicas} replica{(c.Replicas == 1 ? "" : "s")} = {c.RequestsPerSecond:0.##} req/s each × {e.E2e.Value:0.##} s per request ⇒ {c.Concurrency} requests in flight per replica, {c.Utilization:P0} of the {c.Capacity:0.##} req/s one replica completes at its KV-limited {layout.MaxConcurrency}"));
+        why.Add(Invariant($"memory: {memory.Weights.GiB:0.#} GiB of {EnumName(layout.Weights)} weights per GPU at TP {p.Tensor}{(p.Pipeline > 1 ? Invariant($" × PP {p.Pipeline}") : "")}; the {memory.KvCachePool.GiB:0.#} GiB KV pool holds {Math.Floor(memory.MaxConcurrentSequences):0} sequences of {input.InputTokens + input.OutputTokens} tokens against the {c.Concurrency} needed"));
+        why.Add(Invariant($"cost: {c.TotalGpus} × {h.Gpu.Id} at ${h.Gpu.Price.UsdPerHour:0.##}/h = ${c.CostPerHourUsd:0.##}/h, ${perMillion:0.###} per million output tokens at {input.RequestsPerSecond * input.OutputTokens:0} tokens/s"));
+        if (p.Tensor > 1)
+        {
+            why.Add(Invariant($"TP {p.Tensor} all-reduces take {e.CommunicationShareOfDecode:P0} of each {e.DecodeStep.Total.Milliseconds:0.##} ms decode step over {LinkPhrase(h, p.Tensor)}"));
+        }
+
+        AddSibling(state, why, c, p.Tensor * 2, p.Pipeline, p.Expert == p.Tensor && p.Expert > 1 ? p.Expert * 2 : p.Expert, "larger");
+        if (p.Tensor > 1)
+        {
+            AddSibling(state, why, c, p.Tensor / 2, p.Pipeline, Math.Min(p.Expert, p.Tensor / 2), "smaller");
+        }
+
+        if (p.Pipeline > 1)
+        {
+            var crosses = p.GpusPerReplica > h.GpusPerNode;
+            why.Add(Invariant($"PP {p.Pipeline}: {(crosses ? Invariant($"the replica needs {p.GpusPerReplica} GPUs, more than one {h.GpusPerNode}-GPU node, so stages cross {EnumName(h.InterNode)} while each TP group stays on {LinkPhrase(h, p.Tensor)}") : "stages add memory without tensor-parallel all-reduces")}; hops cost {(e.Pipeline?.HopTime.Microseconds ?? 0):0.#} µs each and PP never lowers TPOT"));
+            AddSibling(state, why, c, p.Tensor, p.Pipeline / 2, p.Expert, "fewer stages");
+        }
+
+        if (layout.Forced)
+        {
+            why.Add(Invariant($"forced across nodes: no layout with TP ≤ {h.GpusPerNode} fits on {h.Gpu.Id}, so TP {p.Tensor} spans {(p.Tensor + h.GpusPerNode - 1) / h.GpusPerNode} nodes over {EnumName(h.InterNode)}"));
+        }
+
+        if (input.Model.Moe is { } moe)
+        {
+            why.Add(p.Expert > 1
+                ? Invariant($"EP {p.Expert}: each GPU group holds {moe.Experts / p.Expert} of {moe.Experts} experts whole; dispatch and combine all-to-alls replace the MoE all-reduce")
+                : Invariant($"no EP: each of the {moe.Experts} experts is split across the TP {p.Tensor} ranks"));
+            if (p.Tensor > 1)
+            {
+                AddSibling(state, why, c, p.Tensor, p.Pipeline, p.Expert > 1 ? 1 : p.Tensor, p.Expert > 1 ? "without EP" : "with EP");
+            }
+        }
+
+        if (p.Tensor > input.Model.KvHeads && input.Model.Mla is null)
+        {
+            why.Add(Invariant($"TP {p.Tensor} exceeds the {input.Model.KvHeads} KV heads: each KV head is replicated on {p.Tensor / input.Model.KvHeads} GPUs, so KV per GPU stops shrinking beyond TP {input.Model.KvHeads}"));
+        }
+
+        if (PrecisionNote(h.Gpu, layout.Weights) is { } note)
+        {
+            why.Add(note);
+        }
+
+        return why;
+    }
+
+    private static string Slo(ServiceLevel slo, Candidate c)
+    {
+        var e = c.Estimate;
+        var ttft = Invariant($"TTFT {c.Ttft.Milliseconds:0.#} ms (engine {e.Ttft.Milliseconds:0.#} ms + queueing {c.Queueing.Milliseconds:0.#} ms at {c.Utilization:P0} load)");
+        var tpot = Invariant($"TPOT {e.Tpot.Milliseconds:0.#} ms");
+        return Invariant($"meets the SLO: {ttft}{(slo.Ttft is { } t ? Invariant($" ≤ {t.Milliseconds:0.#} ms") : " (no target)")}; {tpot}{(slo.Tpot is { } p ? Invariant($" ≤ {p.Milliseconds:0.#} ms") : " (no target)")}");
+    }
+
+    /// <summary>What became of a neighbouring layout, with the figure that decided it.</summary>
+    private static void AddSibling(SearchState state, List<string> why, Candidate c, int tp, int pp, int ep, string label)
+    {
+        var layout = c.Layout;
+        var p = layout.Parallelism;
+        var name = Invariant($"TP {tp}{(pp > 1 ? Invariant($" × PP {pp}") : "")}{(ep > 1 ? Invariant($" × EP {ep}") : "")}");
+        if ((long)tp * pp > state.Input.MaxGpus)
+        {
+            why.Add(Invariant($"{name} ({label}) would need {tp * pp} GPUs per replica, more than the {state.Input.MaxGpus}-GPU budget"));
+            return;
+        }
+
+        if (!state.Outcomes.TryGetValue(new LayoutKey(layout.HardwareIndex, layout.Weights, tp, pp, ep), out var outcome))
+        {
+            var rejection = state.Rejections.FirstOrDefault(r => ReferenceEquals(r.Hardware, layout.Hardware) && r.Weights == layout.Weights
+                && r.Parallelism.Tensor == tp && r.Parallelism.Pipeline == pp && r.Parallelism.Expert == ep);
+            if (rejection is not null)
+            {
+                why.Add(Invariant($"{name} ({label}): {rejection.Reasons[0]}"));
+            }
+
+            return;
+        }
+
+        var other = outcome.Layout!;
+        var share = other.Full(Math.Min(c.Concurrency, other.MaxConcurrency));
+        var comm = tp != p.Tensor && tp > 1
+            ? Invariant($"its TP {tp} all-reduces would take {share.CommunicationShareOfDecode:P0} of each decode step over {LinkPhrase(layout.Hardware, tp)} (TPOT {share.Tpot.Milliseconds:0.#} ms vs {c.Estimate.Tpot.Milliseconds:0.#} ms here)")
+            : Invariant($"TPOT {share.Tpot.Milliseconds:0.#} ms vs {c.Estimate.Tpot.Milliseconds:0.#} ms here");
+        var verdict = outcome.Plan is { } plan
+            ? Invariant($"it also meets the SLO, with {plan.TotalGpus} GPUs at ${plan.CostPerHourUsd:0.##}/h against {c.TotalGpus} at ${c.CostPerHourUsd:0.##}/h here")
+            : outcome.Rejection!.Reasons[0];
+        why.Add(Invariant($"{name} ({label}): {comm}; {verdict}"));
+    }
+
+    /// <summary>How a group of <paramref name="gpus"/> GPUs talks on this hardware.</summary>
+    internal static string LinkPhrase(HardwareOption h, int gpus)
+    {
+        if (gpus > h.GpusPerNode)
+        {
+            return Invariant($"{EnumName(h.InterNode)} between nodes");
+        }
+
+        return h.IntraNode switch
+        {
+            IntraNodeLink.NvSwitch => "NVSwitch NVLink",
+            IntraNodeLink.NvLinkBridge => gpus <= 2 ? "the NVLink bridge" : "PCIe (NVLink bridges join only pairs)",
+            IntraNodeLink.Pcie => "same-socket PCIe",
+            IntraNodeLink.PcieCrossSocket => "cross-socket PCIe",
+            _ => "Infinity Fabric (XGMI)",
+        };
+    }
+
+    private static List<string> Checklist(Candidate c, MemoryEstimate memory)
+    {
+        var layout = c.Layout;
+        var h = layout.Hardware;
+        var p = layout.Parallelism;
+        var topology = layout.Input.Topology;
+        var amd = h.IntraNode == IntraNodeLink.Xgmi;
+        var list = new List<string> { Topo(h, p) };
+        if (p.Tensor > 1)
+        {
+            var allReduce = Collectives.Estimate(CollectiveOperation.AllReduce, topology, p.Tensor, new Bytes(1L << 30));
+            var launch = p.Tensor > h.GpusPerNode ? Invariant($"mpirun -np {p.Tensor} -N {h.GpusPerNode} all_reduce_perf -b 8 -e 8G -f 2 -g 1") : Invariant($"all_reduce_perf -b 8 -e 8G -f 2 -g {p.Tensor}");
+            list.Add(Invariant($"{(amd ? "rccl-tests" : "nccl-tests")}: `{launch}` should show busbw ≈ {allReduce.BusBandwidth.Value / 1e9:0} GB/s at 1 GiB ({allReduce.Algorithm}); far less means the GPUs are not linked as assumed"));
+        }
+
+        if (p.Pipeline > 1 && p.GpusPerReplica > h.GpusPerNode)
+        {
+            var hop = Collectives.Estimate(CollectiveOperation.SendRecv, topology with { GpusPerNode = 1 }, 2, new Bytes(1L << 30));
+            list.Add(Invariant($"pipeline hops cross nodes: `mpirun -np 2 -N 1 sendrecv_perf -b 8 -e 1G -f 2 -g 1` between two nodes should show busbw ≈ {hop.BusBandwidth.Value / 1e9:0} GB/s over {EnumName(h.InterNode)}"));
+        }
+
+        list.Add(Invariant($"KV headroom: the engine should report a KV pool of ≈ {memory.KvCachePool.GiB:0.#} GiB per GPU, ≈ {memory.KvCacheCapacityTokens:N0} tokens (vLLM: 'GPU KV cache size'), i.e. ≈ {Math.Floor(memory.MaxConcurrentSequences):0} concurrent {layout.Input.InputTokens + layout.Input.OutputTokens}-token requests per replica against the {c.Concurrency} this load keeps in flight ({memory.MaxConcurrentSequences / Math.Max(1, c.Concurrency):0.#}× headroom)"));
+        if (c.Replicas > 1)
+        {
+            list.Add(Invariant($"run {c.Replicas} replicas behind a load balancer, ≈ {c.RequestsPerSecond:0.##} req/s each; watch queue time: at {c.Utilization:P0} load the model expects ≈ {c.Queueing.Milliseconds:0} ms"));
+        }
+
+        return list;
+    }
+
+    /// <summary>What <c>nvidia-smi topo -m</c> should print between the GPUs of one replica.</summary>
+    private static string Topo(HardwareOption h, Parallelism p)
+    {
+        if (p.GpusPerReplica == 1)
+        {
+            return "single-GPU replica: no GPU-to-GPU link carries its traffic, so `nvidia-smi topo -m` does not matter";
+        }
+
+        var links = NvLinks(h.Gpu);
+        return h.IntraNode switch
+        {
+            IntraNodeLink.NvSwitch => Invariant($"`nvidia-smi topo -m` should show NV{links} between every pair of the node's GPUs (NVSwitch); PIX/SYS between GPUs means NVLink is down"),
+            IntraNodeLink.NvLinkBridge => Invariant($"`nvidia-smi topo -m` should show NV{links} between the two GPUs of each bridged pair{(p.Tensor > 2 ? " and PIX/PXB/NODE/SYS beyond it: TP groups larger than a pair run over PCIe" : "; put each TP pair on bridged GPUs")}"),
+            IntraNodeLink.Pcie => "`nvidia-smi topo -m` should show PIX, PXB or NODE between the replica's GPUs (one CPU socket); SYS means a socket crossing the estimate did not assume",
+            IntraNodeLink.PcieCrossSocket => "`nvidia-smi topo -m` will show SYS between GPUs on different sockets (as assumed); keep each TP group on one socket (PIX/NODE) where the layout allows",
+            _ => "`rocm-smi --showtopo` should show XGMI between every pair of the node's GPUs",
+        };
+    }
+
+    /// <summary>Bonded NVLinks per GPU: per-direction scale-up bandwidth over 25 GB/s per link (NVLink 3/4) or 50 GB/s (NVLink 5).</summary>
+    private static int NvLinks(Catalog.GpuSpec gpu)
+    {
+        var perLink = gpu.Interconnect.ScaleUpGeneration >= 5 ? 50.0 : 25.0;
+        return (int)Math.Max(1, Math.Round((gpu.Interconnect.ScaleUpGBpsPerDirection ?? perLink) / perLink));
+    }
+
+    private static List<ParetoPoint> Pareto(SearchState state)
+    {
+        var points = new List<(LayoutEvaluation Layout, int Index, double PerGpu, double PerUser)>();
+        foreach (var layout in state.Layouts)
+        {
+            var gpus = layout.Parallelism.GpusPerReplica;
+            for (var i = 0; i < layout.Count; i++)
+            {
+                var e = layout.PointAt(i);
+                points.Add((layout, i, e.OutputTokensPerSecond / gpus, e.OutputTokensPerSecondPerUser));
+            }
+        }
+
+        points.Sort((x, y) => y.PerUser != x.PerUser ? y.PerUser.CompareTo(x.PerUser) : y.PerGpu.CompareTo(x.PerGpu));
+        var front = new List<ParetoPoint>();
+        var best = double.NegativeInfinity;
+        foreach (var (layout, index, perGpu, perUser) in points)
+        {
+            if (perGpu > best)
+            {
+                best = perGpu;
+                var e = layout.PointAt(index);
+                front.Add(new ParetoPoint(layout.Hardware, layout.Parallelism, layout.Weights, layout.ConcurrencyAt(index), perGpu, perUser, e.Ttft, e.Tpot));
+            }
+        }
+
+        return front;
+    }
+
+    private static List<Assumption> Assumptions(SearchState state)
+    {
+        var a = state.Assumptions;
+        return
+        [
+            new("queueingModel", 1, "M/D/1", "TTFT adds the mean M/D/1 wait ρ/(2μ(1 − ρ)), μ = one replica's completed requests/s at its KV-limited concurrency, Poisson arrivals [A]"),
+            new("loadBalance", 1, "fraction", "requests are spread evenly over the replicas [A]"),
+            new("concurrencyFromLittlesLaw", 1, "model", "requests in flight per replica B = λ_replica × E2E(B), solved on whole requests (Little 1961)"),
+            .. a.Memory.Describe(),
+            .. a.Performance.Describe(state.Input.Engine),
+            .. a.Communication.Assumptions,
+        ];
+    }
+}

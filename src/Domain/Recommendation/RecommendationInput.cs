@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+using Sizing.Domain.Architecture;
+using Sizing.Domain.Catalog;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Units;
+
+namespace Sizing.Domain.Recommendation;
+
+/// <summary>What the ranking optimises once a plan meets the SLO.</summary>
+public enum Objective
+{
+    /// <summary>Lowest cost per hour for the replicas the load needs; ties broken by cost per million output tokens, then TPOT.</summary>
+    [JsonStringEnumMemberName("min-cost")] MinCost,
+
+    /// <summary>Fewest GPUs; ties broken by cost.</summary>
+    [JsonStringEnumMemberName("min-gpus")] MinGpus,
+
+    /// <summary>Lowest TPOT, then lowest TTFT.</summary>
+    [JsonStringEnumMemberName("min-latency")] MinLatency,
+
+    /// <summary>Most output tokens per second per GPU at the replica's saturated (KV-limited) concurrency.</summary>
+    [JsonStringEnumMemberName("max-throughput-per-gpu")] MaxThroughputPerGpu,
+}
+
+/// <summary>One kind of server the search may use: a GPU and how its nodes are built.</summary>
+public sealed record HardwareOption(GpuSpec Gpu, int GpusPerNode, IntraNodeLink IntraNode, InterNodeLink InterNode);
+
+/// <summary>Latency targets; a null target is not constrained.</summary>
+/// <param name="Ttft">Time to first token, queueing included.</param>
+/// <param name="Tpot">Time per output token after the first.</param>
+public sealed record ServiceLevel(Seconds? Ttft, Seconds? Tpot)
+{
+    public static ServiceLevel None { get; } = new(null, null);
+}
+
+/// <summary>A recommendation search: a model, the servers available, a GPU budget, a workload and its SLO.</summary>
+/// <param name="Model">The model architecture.</param>
+/// <param name="HfId">Hugging Face repository id for the launch commands; null = a placeholder.</param>
+/// <param name="Hardware">Server kinds to search (each GPU with its node shape and links).</param>
+/// <param name="MaxGpus">GPU budget for all replicas together.</param>
+/// <param name="InputTokens">Prompt tokens per request.</param>
+/// <param name="OutputTokens">Generated tokens per request (at least 1).</param>
+/// <param name="RequestsPerSecond">Arrival rate the deployment must sustain (Poisson arrivals assumed).</param>
+/// <param name="Slo">Latency targets.</param>
+/// <param name="Precisions">Weight formats allowed.</param>
+/// <param name="Engine">Serving engine the figures are for.</param>
+/// <param name="Objective">What the ranking optimises.</param>
+/// <param name="Limit">Plans to return.</param>
+/// <param name="GpuMemoryUtilization">Engine memory fraction; null = the engine's default.</param>
+/// <param name="TimeBudget">Wall time after which the search stops and reports itself truncated; null = no limit.</param>
+/// <param name="RejectedLimit">Rejected alternatives to return (closest misses first); the counts cover all of them.</param>
+public sealed record RecommendationInput(
+    ModelArchitecture Model,
+    string? HfId,
+    IReadOnlyList<HardwareOption> Hardware,
+    int MaxGpus,
+    int InputTokens,
+    int OutputTokens,
+    double RequestsPerSecond,
+    ServiceLevel Slo,
+    IReadOnlyList<Precision> Precisions,
+    Engine Engine = Engine.Vllm,
+    Objective Objective = Objective.MinCost,
+    int Limit = 5,
+    double? GpuMemoryUtilization = null,
+    TimeSpan? TimeBudget = null,
+    int RejectedLimit = 50);

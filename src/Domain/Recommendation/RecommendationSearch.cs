@@ -1,0 +1,390 @@
+using System.Globalization;
+using Sizing.Domain.Architecture;
+using Sizing.Domain.Communication;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Memory;
+using Sizing.Domain.Performance;
+using Sizing.Domain.Units;
+
+namespace Sizing.Domain.Recommendation;
+
+/// <summary>Searches GPU × precision × TP × PP × EP × replicas for the deployments that meet an SLO at a request rate.</summary>
+/// <remarks>
+/// <para>Per layout (GPU, precision, TP, PP, EP): the parallelism rules and a weights-only memory check reject what cannot
+/// run; the memory model gives the KV-limited concurrency; one step model serves every concurrency and replica count.</para>
+/// <para>Per replica count r: each replica takes λ/r; Little's law B = (λ/r)·E2E(B) gives the requests it holds; an M/D/1
+/// wait with the replica's saturated rate as μ is added to TTFT. Fewer replicas mean more load per replica, so the SLO holds
+/// from some r on: the search finds the smallest such r (the cheapest way to run that layout) and ranks layouts by the
+/// objective. TP stays inside a node unless nothing inside a node fits (then it is marked forced); PP may cross nodes.</para>
+/// </remarks>
+public static class RecommendationSearch
+{
+    /// <summary>Tensor- and pipeline-parallel degrees tried: powers of two up to the budget, plus the node size.</summary>
+    public static IReadOnlyList<int> Degrees(int maxGpus, int gpusPerNode)
+    {
+        var degrees = new List<int>();
+        for (var d = 1; d <= maxGpus; d *= 2)
+        {
+            degrees.Add(d);
+        }
+
+        if (gpusPerNode <= maxGpus && !degrees.Contains(gpusPerNode))
+        {
+            degrees.Add(gpusPerNode);
+            degrees.Sort();
+        }
+
+        return degrees;
+    }
+
+    /// <summary>Candidates a search enumerates before any pruning: layouts × the replica counts the budget allows.</summary>
+    /// <param name="gpusPerNode">The node size of each server kind searched.</param>
+    public static long CountCandidates(ModelArchitecture model, IEnumerable<int> gpusPerNode, int precisions, int maxGpus, Engine engine)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(gpusPerNode);
+        long total = 0;
+        foreach (var nodeSize in gpusPerNode)
+        {
+            foreach (var tp in Degrees(maxGpus, nodeSize))
+            {
+                var experts = ExpertDegrees(model, tp, engine).Count;
+                for (var pp = 1; (long)tp * pp <= maxGpus; pp *= 2)
+                {
+                    total += (long)experts * (maxGpus / (tp * pp));
+                }
+            }
+        }
+
+        return total * precisions;
+    }
+
+    public static RecommendationResult Search(RecommendationInput input, EstimatorAssumptions? assumptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var state = new SearchState(input, assumptions ?? EstimatorAssumptions.Default);
+        for (var h = 0; h < input.Hardware.Count && !state.Truncated; h++)
+        {
+            foreach (var precision in input.Precisions)
+            {
+                if (state.OutOfTime())
+                {
+                    break;
+                }
+
+                SearchLayouts(state, h, precision);
+            }
+        }
+
+        return PlanBuilder.Finish(state);
+    }
+
+    private static void SearchLayouts(SearchState state, int hardwareIndex, Precision weights)
+    {
+        var input = state.Input;
+        var hardware = input.Hardware[hardwareIndex];
+        var model = input.Model;
+        var kv = KvCacheDefaults.For(input.Engine, weights);
+        var unsupported = UnsupportedReason(hardware, weights);
+        var anyFitsInNode = false;
+        List<Parallelism>? spanning = null;
+        foreach (var tp in Degrees(input.MaxGpus, hardware.GpusPerNode))
+        {
+            foreach (var ep in ExpertDegrees(model, tp, input.Engine))
+            {
+                for (var pp = 1; (long)tp * pp <= input.MaxGpus; pp *= 2)
+                {
+                    var parallelism = new Parallelism(tp, pp, ep);
+                    state.Candidates += input.MaxGpus / parallelism.GpusPerReplica;
+                    if (unsupported is { } reason)
+                    {
+                        state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, reason.Kind, [reason.Text], null, null, 0));
+                        continue;
+                    }
+
+                    var rules = ParallelismRules.Check(model, parallelism);
+                    if (rules.Count > 0)
+                    {
+                        state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, RejectionKind.InvalidParallelism, rules, null, null, 0));
+                        continue;
+                    }
+
+                    if (tp > hardware.GpusPerNode)
+                    {
+                        (spanning ??= []).Add(parallelism);
+                        continue;
+                    }
+
+                    anyFitsInNode |= Evaluate(state, hardwareIndex, parallelism, weights, kv, forced: false);
+                }
+            }
+        }
+
+        foreach (var parallelism in spanning ?? [])
+        {
+            if (anyFitsInNode)
+            {
+                var nodes = (parallelism.Tensor + hardware.GpusPerNode - 1) / hardware.GpusPerNode;
+                state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, RejectionKind.SpansNodes,
+                    [Invariant($"TP {parallelism.Tensor} would span {nodes} nodes of {hardware.GpusPerNode} GPUs and put every all-reduce on {EnumName(hardware.InterNode)}; a layout with TP ≤ {hardware.GpusPerNode} fits, with PP across nodes instead")],
+                    null, null, 0));
+            }
+            else
+            {
+                Evaluate(state, hardwareIndex, parallelism, weights, kv, forced: true);
+            }
+        }
+    }
+
+    /// <summary>Expert-parallel degrees for a tensor group: none for dense models; vLLM's all-or-nothing EP = TP; otherwise every power-of-two divisor of TP that divides the experts.</summary>
+    private static List<int> ExpertDegrees(ModelArchitecture model, int tp, Engine engine)
+    {
+        if (model.Moe is not { } moe || tp == 1)
+        {
+            return [1];
+        }
+
+        if (engine == Engine.Vllm)
+        {
+            return moe.Experts % tp == 0 ? [1, tp] : [1];
+        }
+
+        var degrees = new List<int>();
+        for (var ep = 1; ep <= tp; ep *= 2)
+        {
+            if (tp % ep == 0 && moe.Experts % ep == 0)
+            {
+                degrees.Add(ep);
+            }
+        }
+
+        return degrees;
+    }
+
+    /// <summary>Evaluates one layout at the replica counts it may need; returns whether its memory fits.</summary>
+    private static bool Evaluate(SearchState state, int hardwareIndex, Parallelism parallelism, Precision weights, Precision kv, bool forced)
+    {
+        var input = state.Input;
+        var hardware = input.Hardware[hardwareIndex];
+        var sequence = input.InputTokens + input.OutputTokens;
+        var memoryInput = new MemoryInput(input.Model, hardware.Gpu, parallelism, weights, kv, input.Engine, sequence, sequence, null, input.GpuMemoryUtilization);
+
+        // Prune before any estimate: weights alone beyond what the engine may use cannot fit whatever the KV cache does.
+        var weightBytes = WeightCalculator.PerGpu(input.Model, parallelism, weights, input.Engine, state.Assumptions.Memory);
+        var usable = UsableMemory(hardware, input.Engine, input.GpuMemoryUtilization, state.Assumptions.Memory);
+        if (weightBytes > usable)
+        {
+            state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, RejectionKind.DoesNotFit,
+                [Invariant($"does not fit: needs {weightBytes.GiB:0.#} GiB of weights per GPU of {usable.GiB:0.#} GiB usable on {hardware.Gpu.Id} at TP {parallelism.Tensor} × PP {parallelism.Pipeline}")],
+                null, null, weightBytes / usable));
+            return false;
+        }
+
+        var memory = MemoryEstimator.Estimate(memoryInput, state.Assumptions.Memory);
+        if (!memory.Fits)
+        {
+            state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, RejectionKind.DoesNotFit,
+                [.. memory.Reasons.Select(r => "does not fit: " + r)], null, null, memory.Total / (memory.Capacity * memory.GpuMemoryUtilization)));
+            return false;
+        }
+
+        var topology = new Topology(hardware.Gpu, hardware.GpusPerNode, hardware.IntraNode, hardware.InterNode);
+        var deployment = new DeploymentInput(memoryInput, topology, input.InputTokens, input.OutputTokens, Batching.Continuous);
+        var layout = new LayoutEvaluation(hardwareIndex, hardware, forced, deployment, memory, state.Assumptions);
+        state.Layouts.Add(layout);
+        var verdict = Load(state, layout, out var plan);
+        Rejection? rejection = null;
+        if (verdict is { } v)
+        {
+            rejection = new Rejection(hardware, parallelism, weights, kv, v.Replicas, v.Kind, v.Reasons, v.Ttft, v.Tpot, v.Ratio);
+            state.Reject(rejection);
+        }
+        else
+        {
+            state.Found.Add(plan!);
+        }
+
+        state.Outcomes[new LayoutKey(hardwareIndex, weights, parallelism.Tensor, parallelism.Pipeline, parallelism.Expert)] = new LayoutOutcome(layout, plan, rejection);
+        return true;
+    }
+
+    /// <summary>Finds the fewest replicas of a fitting layout that carry the load within the SLO; a verdict when none do.</summary>
+    private static Verdict? Load(SearchState state, LayoutEvaluation layout, out Candidate? plan)
+    {
+        plan = null;
+        var input = state.Input;
+        var slo = input.Slo;
+        var gpusPerReplica = layout.Parallelism.GpusPerReplica;
+        var one = layout.At(1);
+        if (slo.Tpot is { } tpotTarget && one.Tpot > tpotTarget)
+        {
+            return new Verdict(RejectionKind.MissesTpot, 1, [Invariant($"misses TPOT: {one.Tpot.Milliseconds:0.#} ms > {tpotTarget.Milliseconds:0.#} ms even with one request in flight")],
+                one.Ttft, one.Tpot, one.Tpot / tpotTarget);
+        }
+
+        if (slo.Ttft is { } ttftTarget && one.Ttft > ttftTarget)
+        {
+            return new Verdict(RejectionKind.MissesTtft, 1, [Invariant($"misses TTFT: prefilling {input.InputTokens} tokens takes {one.Ttft.Milliseconds:0.#} ms > {ttftTarget.Milliseconds:0.#} ms even with one request in flight")],
+                one.Ttft, one.Tpot, one.Ttft / ttftTarget);
+        }
+
+        var capacity = layout.At(layout.MaxConcurrency).RequestsPerSecond;
+        var maxReplicas = input.MaxGpus / gpusPerReplica;
+        var needed = capacity > 0 ? Math.Floor(input.RequestsPerSecond / capacity) + 1 : double.PositiveInfinity;
+        if (needed > maxReplicas)
+        {
+            return new Verdict(RejectionKind.MissesThroughput, maxReplicas,
+                [Invariant($"misses throughput: one replica completes at most {capacity:0.##} req/s (at its KV-limited {layout.MaxConcurrency} requests in flight), so {input.RequestsPerSecond:0.##} req/s needs {needed:0} replicas of {gpusPerReplica} GPUs; the {input.MaxGpus}-GPU budget allows {maxReplicas}")],
+                null, null, needed / Math.Max(1, maxReplicas));
+        }
+
+        // Latency falls as replicas rise (each carries less), so the SLO holds from some replica count on: find the first.
+        var minReplicas = (int)needed;
+        var first = AtReplicas(state, layout, minReplicas, capacity);
+        if (first.Meets)
+        {
+            plan = first;
+            return null;
+        }
+
+        var last = minReplicas == maxReplicas ? first : AtReplicas(state, layout, maxReplicas, capacity);
+        if (!last.Meets)
+        {
+            return MissAt(state, last);
+        }
+
+        int lo = minReplicas, hi = maxReplicas;
+        plan = last;
+        while (hi - lo > 1)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            var point = AtReplicas(state, layout, mid, capacity);
+            if (point.Meets)
+            {
+                hi = mid;
+                plan = point;
+            }
+            else
+            {
+                lo = mid;
+            }
+        }
+
+        return null;
+    }
+
+    private static Candidate AtReplicas(SearchState state, LayoutEvaluation layout, int replicas, double capacity)
+    {
+        var input = state.Input;
+        var perReplica = input.RequestsPerSecond / replicas;
+        if (layout.SustainingConcurrency(perReplica) is not { } concurrency)
+        {
+            return new Candidate(layout, replicas, layout.MaxConcurrency, perReplica, capacity, 1, Seconds.Zero, layout.At(layout.MaxConcurrency), false, true);
+        }
+
+        var estimate = layout.At(concurrency);
+        var wait = Seconds.From(Queueing.MD1WaitSeconds(perReplica, capacity));
+        var ttft = estimate.Ttft + wait;
+        var meets = (input.Slo.Ttft is not { } t || ttft <= t) && (input.Slo.Tpot is not { } p || estimate.Tpot <= p);
+        return new Candidate(layout, replicas, concurrency, perReplica, capacity, Queueing.Utilization(perReplica, capacity), wait, estimate, meets, false);
+    }
+
+    private static Verdict MissAt(SearchState state, Candidate point)
+    {
+        var slo = state.Input.Slo;
+        var where = Invariant($"at {point.Concurrency} requests in flight per replica with {point.Replicas} replica{(point.Replicas == 1 ? "" : "s")}, the most the {state.Input.MaxGpus}-GPU budget allows");
+        if (point.Unsustainable)
+        {
+            return new Verdict(RejectionKind.MissesThroughput, point.Replicas,
+                [Invariant($"misses throughput: {point.RequestsPerSecond:0.##} req/s per replica needs more than the {point.Concurrency} requests in flight its KV cache holds")], null, null, 1);
+        }
+
+        var ttft = point.Ttft;
+        var tpot = point.Estimate.Tpot;
+        var reasons = new List<string>(2);
+        double ratio = 0;
+        var kind = RejectionKind.MissesTtft;
+        if (slo.Tpot is { } p && tpot > p)
+        {
+            reasons.Add(Invariant($"misses TPOT: {tpot.Milliseconds:0.#} ms > {p.Milliseconds:0.#} ms {where}"));
+            ratio = tpot / p;
+            kind = RejectionKind.MissesTpot;
+        }
+
+        if (slo.Ttft is { } t && ttft > t)
+        {
+            reasons.Add(Invariant($"misses TTFT: {ttft.Milliseconds:0.#} ms (of which {point.Queueing.Milliseconds:0.#} ms queueing at {point.Utilization:P0} load) > {t.Milliseconds:0.#} ms {where}"));
+            ratio = Math.Max(ratio, ttft / t);
+        }
+
+        return new Verdict(kind, point.Replicas, reasons, ttft, tpot, ratio);
+    }
+
+    /// <summary>Memory the engine may fill with weights: total × utilisation for vLLM and SGLang, the whole device otherwise.</summary>
+    private static Bytes UsableMemory(HardwareOption hardware, Engine engine, double? utilization, MemoryAssumptions a)
+    {
+        var capacity = hardware.Gpu.Memory;
+        return engine switch
+        {
+            Engine.Sglang => capacity * (utilization ?? a.SglangDefaultMemFractionStatic),
+            Engine.Vllm or Engine.Generic => capacity * (utilization ?? MemoryEstimator.DefaultUtilization),
+            _ => capacity,
+        };
+    }
+
+    /// <summary>Scale-up links a GPU does not have, and weight formats it cannot serve sensibly.</summary>
+    private static (RejectionKind Kind, string Text)? UnsupportedReason(HardwareOption hardware, Precision weights)
+    {
+        var gpu = hardware.Gpu;
+        var scaleUp = gpu.Interconnect.ScaleUp;
+        var linkMissing = hardware.IntraNode switch
+        {
+            IntraNodeLink.NvSwitch or IntraNodeLink.NvLinkBridge => scaleUp != "nvlink",
+            IntraNodeLink.Xgmi => scaleUp != "xgmi",
+            _ => false,
+        };
+        if (linkMissing)
+        {
+            return (RejectionKind.UnsupportedLink, Invariant($"{gpu.Id} has {(scaleUp == "none" ? "no scale-up link" : scaleUp)}, so its nodes cannot be {EnumName(hardware.IntraNode)}"));
+        }
+
+        if (weights == Precision.Fp4 && gpu.DenseTflops.Fp4 is null && gpu.DenseTflops.Fp8 is null)
+        {
+            return (RejectionKind.UnsupportedPrecision, Invariant($"fp4 weights need FP4 tensor cores (Blackwell) or, weight-only, FP8-capable kernels (Ada, Hopper); {gpu.Id} ({gpu.Architecture}) has neither"));
+        }
+
+        return null;
+    }
+
+    /// <summary>A note when the GPU runs a format weight-only (dequantised into 16-bit GEMMs) rather than on its tensor cores.</summary>
+    internal static string? PrecisionNote(Catalog.GpuSpec gpu, Precision weights) => weights switch
+    {
+        Precision.Fp8 when gpu.DenseTflops.Fp8 is null => Invariant($"{gpu.Id} has no FP8 tensor cores: fp8 runs weight-only (W8A16 Marlin), halving weight bytes but computing in 16-bit"),
+        Precision.Int8 when gpu.DenseTflops.Int8 is null => Invariant($"{gpu.Id} has no INT8 tensor cores: int8 runs weight-only"),
+        Precision.Int4 => "int4 runs weight-only (AWQ/GPTQ Marlin kernels): about a quarter of the bf16 weight bytes with 16-bit compute; check accuracy on your task",
+        Precision.Fp4 when gpu.DenseTflops.Fp4 is null => Invariant($"{gpu.Id} has no FP4 tensor cores: fp4 (NVFP4) runs weight-only with FP8 or 16-bit compute"),
+        _ => null,
+    };
+
+    internal static string EnumName(Precision value) => value.ToString().ToLowerInvariant();
+
+    internal static string EnumName(InterNodeLink value) => value switch
+    {
+        InterNodeLink.InfiniBand => "infiniband",
+        InterNodeLink.Roce => "roce",
+        _ => "ethernet",
+    };
+
+    internal static string EnumName(IntraNodeLink value) => value switch
+    {
+        IntraNodeLink.NvSwitch => "nvswitch",
+        IntraNodeLink.NvLinkBridge => "nvlink-bridge",
+        IntraNodeLink.Pcie => "pcie",
+        IntraNodeLink.PcieCrossSocket => "pcie-cross-socket",
+        _ => "xgmi",
+    };
+
+    internal static string EnumName(Engine value) => value.ToString().ToLowerInvariant();
+
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Sizing.Domain.Performance;
+
+namespace Sizing.Domain.Recommendation;
+
+/// <summary>What one search has found so far.</summary>
+internal sealed class SearchState(RecommendationInput input, EstimatorAssumptions assumptions)
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    public RecommendationInput Input { get; } = input;
+
+    public EstimatorAssumptions Assumptions { get; } = assumptions;
+
+    public long Candidates { get; set; }
+
+    public bool Truncated { get; private set; }
+
+    public List<Candidate> Found { get; } = [];
+
+    public List<Rejection> Rejections { get; } = [];
+
+    public List<LayoutEvaluation> Layouts { get; } = [];
+
+    public Dictionary<LayoutKey, LayoutOutcome> Outcomes { get; } = [];
+
+    public void Reject(Rejection rejection) => Rejections.Add(rejection);
+
+    /// <summary>True once the time budget is spent; the search then stops and says so.</summary>
+    public bool OutOfTime()
+    {
+        if (!Truncated && Input.TimeBudget is { } budget && Stopwatch.GetElapsedTime(_started) > budget)
+        {
+            Truncated = true;
+        }
+
+        return Truncated;
+    }
+
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
+}
