@@ -27,6 +27,22 @@ public sealed class ObservabilityTests(SizingApiFixture api)
     }
 
     [Fact]
+    public async Task Metrics_AfterARecommendation_CountCandidatesEvaluated()
+    {
+        using var client = api.CreateClient();
+        using var ok = await client.PostJsonAsync("/v1/recommendations", """
+            { "model": "llama-3-8b", "hardware": { "gpus": ["l4"], "maxGpus": 2 },
+              "workload": { "inputTokens": 512, "outputTokens": 128, "requestsPerSecond": 1 } }
+            """);
+
+        var text = await ScrapeUntilAsync(client, t => t.Contains("sizing_recommendation_candidates_evaluated_total{", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var line = text.Split('\n').First(l => l.StartsWith("sizing_recommendation_candidates_evaluated_total{", StringComparison.Ordinal));
+        Assert.True(double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) > 0, line);
+    }
+
+    [Fact]
     public async Task ProblemTraceId_MatchesTheRequestLogEvent()
     {
         var sink = new CapturingSink();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Sizing.Api.Contracts.Recommendations;
+using Sizing.Api.Infrastructure;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Recommendation;
 
@@ -8,7 +9,7 @@ namespace Sizing.Api.Controllers;
 /// <summary>Deployment plans that meet an SLO.</summary>
 [ApiController]
 [Route("v1/recommendations")]
-public sealed class RecommendationsController(HardwareCatalog catalog) : ControllerBase
+public sealed class RecommendationsController(HardwareCatalog catalog, SizingMetrics metrics) : ControllerBase
 {
     /// <summary>Searches GPU × precision × TP × PP × EP × replicas for the deployments that meet the SLO at the request rate.</summary>
     /// <remarks>An SLO nothing meets is a 200 with no recommendations; <c>rejected</c> starts with the closest misses.</remarks>
@@ -22,6 +23,8 @@ public sealed class RecommendationsController(HardwareCatalog catalog) : Control
     public RecommendationResponse Recommend(RecommendationRequest request)
     {
         var input = request.ToDomain(catalog);
-        return RecommendationSearch.Search(input).ToResponse(input.Objective);
+        var result = RecommendationSearch.Search(input);
+        metrics.RecordCandidatesEvaluated(result.CandidatesEvaluated);
+        return result.ToResponse(input.Objective);
     }
 }

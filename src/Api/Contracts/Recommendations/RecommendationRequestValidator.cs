@@ -16,6 +16,9 @@ public sealed class RecommendationRequestValidator : AbstractValidator<Recommend
     public const int MaxLimit = 50;
     public const double MaxRequestsPerSecond = 1_000_000;
 
+    /// <summary>Below this the rate is noise, and Little's law would divide by numbers too small to report.</summary>
+    public const double MinRequestsPerSecond = 0.001;
+
     public RecommendationRequestValidator(HardwareCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -95,8 +98,8 @@ public sealed class RecommendationWorkloadValidator : AbstractValidator<Recommen
         RuleFor(w => w.OutputTokens).NotNull().WithMessage("'outputTokens' is required.")
             .InclusiveBetween(1, Limits.MaxOutputTokens).WithMessage($"'outputTokens' must be between 1 and {Limits.MaxOutputTokens:N0} (a TPOT needs at least one generated token).");
         RuleFor(w => w.RequestsPerSecond).NotNull().WithMessage("'requestsPerSecond' is required.")
-            .Must(r => r > 0 && r <= RecommendationRequestValidator.MaxRequestsPerSecond)
-            .WithMessage($"'requestsPerSecond' must be greater than 0 and at most {RecommendationRequestValidator.MaxRequestsPerSecond:N0}.");
+            .Must(r => r >= RecommendationRequestValidator.MinRequestsPerSecond && r <= RecommendationRequestValidator.MaxRequestsPerSecond)
+            .WithMessage($"'requestsPerSecond' must be between {RecommendationRequestValidator.MinRequestsPerSecond} (one request in about 17 minutes) and {RecommendationRequestValidator.MaxRequestsPerSecond:N0}.");
     }
 }
 
@@ -104,9 +107,10 @@ public sealed class SloValidator : AbstractValidator<SloRequest>
 {
     public SloValidator()
     {
-        RuleFor(s => s.TtftMs).Must(v => v > 0 && v <= 3_600_000).When(s => s.TtftMs is not null)
-            .WithMessage("'ttftMs' must be greater than 0 and at most 3,600,000 ms.");
-        RuleFor(s => s.TpotMs).Must(v => v > 0 && v <= 3_600_000).When(s => s.TpotMs is not null)
-            .WithMessage("'tpotMs' must be greater than 0 and at most 3,600,000 ms.");
+        // No GPU answers in under 10 µs; the floor keeps miss ratios finite.
+        RuleFor(s => s.TtftMs).Must(v => v >= 0.01 && v <= 3_600_000).When(s => s.TtftMs is not null)
+            .WithMessage("'ttftMs' must be between 0.01 and 3,600,000 ms.");
+        RuleFor(s => s.TpotMs).Must(v => v >= 0.01 && v <= 3_600_000).When(s => s.TpotMs is not null)
+            .WithMessage("'tpotMs' must be between 0.01 and 3,600,000 ms.");
     }
 }

@@ -31,8 +31,8 @@ public sealed class SweepRequestValidator : AbstractValidator<SweepRequest>
                 {
                     context.AddFailure(key, problem);
                 }
-                else if (request.Base is { } b && estimate.Validate(SweepParameters.Apply(b, parameter, values[i])) is { IsValid: false } result
-                    && estimate.Validate(b).IsValid)
+                else if (request.Base is { } b && estimate.Validate(b).IsValid
+                    && estimate.Validate(SweepParameters.Apply(b, parameter, values[i])) is { IsValid: false } result)
                 {
                     context.AddFailure(key, $"with {parameter} = {values[i]}, the request is invalid: {result.Errors[0].ErrorMessage}");
                 }
