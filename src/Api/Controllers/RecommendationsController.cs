@@ -22,7 +22,9 @@ public sealed class RecommendationsController(HardwareCatalog catalog, SizingMet
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public RecommendationResponse Recommend(RecommendationRequest request)
     {
-        var input = request.ToDomain(catalog);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);
+        budget.CancelAfter(RecommendationMapping.TimeBudget);
+        var input = request.ToDomain(catalog, budget.Token);
         var result = RecommendationSearch.Search(input);
         metrics.RecordCandidatesEvaluated(result.CandidatesEvaluated);
         return result.ToResponse(input.Objective);

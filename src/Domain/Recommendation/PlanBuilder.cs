@@ -30,7 +30,7 @@ internal static class PlanBuilder
         var warnings = new List<string>();
         if (state.Truncated)
         {
-            warnings.Add(Invariant($"the search stopped at its {input.TimeBudget!.Value.TotalMilliseconds:0} ms time budget after {state.Layouts.Count} estimated layouts; narrow hardware.gpus or precisions for a complete answer"));
+            warnings.Add(Invariant($"the search stopped at its time budget after {state.Layouts.Count} estimated layouts; narrow hardware.gpus or precisions for a complete answer"));
         }
 
         if (plans.Count == 0)

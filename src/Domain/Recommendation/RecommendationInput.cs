@@ -47,8 +47,9 @@ public sealed record ServiceLevel(Seconds? Ttft, Seconds? Tpot)
 /// <param name="Objective">What the ranking optimises.</param>
 /// <param name="Limit">Plans to return.</param>
 /// <param name="GpuMemoryUtilization">Engine memory fraction; null = the engine's default.</param>
-/// <param name="TimeBudget">Wall time after which the search stops and reports itself truncated; null = no limit.</param>
 /// <param name="RejectedLimit">Rejected alternatives to return (closest misses first); the counts cover all of them.</param>
+/// <param name="Stop">Signalled when the caller's time budget is spent: the search stops and reports itself truncated.
+/// The domain reads no clock; the edge turns its budget into this token.</param>
 public sealed record RecommendationInput(
     ModelArchitecture Model,
     string? HfId,
@@ -63,5 +64,5 @@ public sealed record RecommendationInput(
     Objective Objective = Objective.MinCost,
     int Limit = 5,
     double? GpuMemoryUtilization = null,
-    TimeSpan? TimeBudget = null,
-    int RejectedLimit = 50);
+    int RejectedLimit = 50,
+    CancellationToken Stop = default);

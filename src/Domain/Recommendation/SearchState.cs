@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Sizing.Domain.Performance;
 
 namespace Sizing.Domain.Recommendation;
@@ -6,8 +5,6 @@ namespace Sizing.Domain.Recommendation;
 /// <summary>What one search has found so far.</summary>
 internal sealed class SearchState(RecommendationInput input, EstimatorAssumptions assumptions)
 {
-    private readonly long _started = Stopwatch.GetTimestamp();
-
     public RecommendationInput Input { get; } = input;
 
     public EstimatorAssumptions Assumptions { get; } = assumptions;
@@ -26,16 +23,14 @@ internal sealed class SearchState(RecommendationInput input, EstimatorAssumption
 
     public void Reject(Rejection rejection) => Rejections.Add(rejection);
 
-    /// <summary>True once the time budget is spent; the search then stops and says so.</summary>
+    /// <summary>True once the caller's time budget is spent; the search then stops and says so.</summary>
     public bool OutOfTime()
     {
-        if (!Truncated && Input.TimeBudget is { } budget && Stopwatch.GetElapsedTime(_started) > budget)
+        if (!Truncated && Input.Stop.IsCancellationRequested)
         {
             Truncated = true;
         }
 
         return Truncated;
     }
-
-    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 }

@@ -17,7 +17,7 @@ public static class RecommendationMapping
 
     private static readonly Precision[] DefaultPrecisions = [Precision.Bf16, Precision.Fp8];
 
-    public static RecommendationInput ToDomain(this RecommendationRequest request, HardwareCatalog catalog)
+    public static RecommendationInput ToDomain(this RecommendationRequest request, HardwareCatalog catalog, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -39,7 +39,7 @@ public static class RecommendationMapping
             request.Objective is { } o ? EnumText.Parse<Objective>(o) : Objective.MinCost,
             request.Limit ?? 5,
             request.GpuMemoryUtilization,
-            TimeBudget);
+            Stop: stop);
     }
 
     /// <summary>The candidates the request's search would enumerate, for the search-size cap.</summary>
