@@ -1,5 +1,4 @@
 using FluentValidation;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Sizing.Api;
 using Sizing.Api.Errors;
 using Sizing.Api.Infrastructure;
@@ -33,8 +32,6 @@ app.UseSizingLimits();
 app.UseSwagger();
 app.UseSwaggerUI(options => options.SwaggerEndpoint("/swagger/v1/swagger.json", "Sizing v1"));
 app.MapControllers();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready");
 
 app.Run();
 

@@ -13,6 +13,10 @@ public sealed class OpenApiTests(SizingApiFixture fixture)
     [InlineData("/v1/models/resolve")]
     [InlineData("/v1/estimates")]
     [InlineData("/v1/collectives")]
+    [InlineData("/v1/recommendations")]
+    [InlineData("/v1/sweeps")]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
     public async Task SwaggerDocument_ListsEveryRoute(string route)
     {
         var reply = await fixture.CreateClient().GetJsonAsync("/swagger/v1/swagger.json");

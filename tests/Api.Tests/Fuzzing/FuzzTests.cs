@@ -7,8 +7,7 @@ namespace Sizing.Api.Tests.Fuzzing;
 
 /// <summary>Thousands of malformed and edge requests against every POST endpoint: never a 5xx, always problem+json.</summary>
 /// <remarks>
-/// To fuzz a new endpoint, add a row to <see cref="Endpoints"/> with a valid body: the row is used once the OpenAPI
-/// document lists its path, and the valid body must answer 200. <c>FreeForm</c> names the field holding arbitrary JSON
+/// To fuzz a new endpoint, add a row to <see cref="Endpoints"/> with a valid body (it must answer 200). <c>FreeForm</c> names the field holding arbitrary JSON
 /// (a Hugging Face config; <c>$</c> when it is the whole body): a token that is not JSON inside it can only be reported
 /// at that field, since the parser never binds what is inside to a member.
 /// </remarks>
@@ -38,14 +37,11 @@ public sealed class FuzzTests(SizingApiFixture api, ITestOutputHelper output)
     public async Task EveryPostEndpoint_MalformedAndEdgeRequests_NeverFailWithA5xxAndAlwaysAnswerProblemJson()
     {
         using var client = api.CreateClient();
-        using var openApi = await client.GetAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative));
-        var routes = (await openApi.ReadJsonAsync()).GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var endpoints = Endpoints.Where(e => routes.Contains(e.Path)).ToList();
         var random = new Random(Seed);
         var failures = new List<string>();
         var total = 0;
 
-        foreach (var (path, validBody, freeForm) in endpoints)
+        foreach (var (path, validBody, freeForm) in Endpoints)
         {
             using (var valid = await client.PostJsonAsync(path, validBody))
             {
@@ -72,9 +68,7 @@ public sealed class FuzzTests(SizingApiFixture api, ITestOutputHelper output)
             output.WriteLine($"POST {path}: {requests.Count} requests; status counts {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
         }
 
-        output.WriteLine($"{total} requests over {endpoints.Count} bodies of {endpoints.Select(e => e.Path).Distinct().Count()} endpoints (seed {Seed})");
-        Assert.Contains(endpoints, e => e.Path == "/v1/estimates");
-        Assert.Contains(endpoints, e => e.Path == "/v1/models/resolve");
+        output.WriteLine($"{total} requests over {Endpoints.Length} bodies of {Endpoints.Select(e => e.Path).Distinct().Count()} endpoints (seed {Seed})");
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
