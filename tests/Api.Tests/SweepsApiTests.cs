@@ -115,12 +115,5 @@ public sealed class SweepsApiTests(SizingApiFixture fixture)
         Assert.True(root.GetProperty("errors").TryGetProperty("base.workload.inputTokens", out _), root.GetProperty("errors").ToString());
     }
 
-    private async Task<(HttpStatusCode Status, string? ContentType, JsonElement Json)> PostAsync(string body)
-    {
-        using var client = fixture.CreateClient();
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(Route, content);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
-        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, json.RootElement.Clone());
-    }
+    private Task<JsonReply> PostAsync(string body) => fixture.CreateClient().PostAsync(Route, body);
 }
