@@ -94,6 +94,11 @@ public static class DeploymentEstimator
             yield return Invariant($"NVLink bridges join only pairs, so TP {parallelism.Tensor} all-reduces run over PCIe");
         }
 
+        if (parallelism.Expert > 1 && parallelism.Expert < parallelism.Tensor && input.Memory.Engine == Engine.Vllm)
+        {
+            yield return Invariant($"vLLM's --enable-expert-parallel spreads the experts over the whole tensor group (EP = TP = {parallelism.Tensor}); expert parallel {parallelism.Expert} inside TP {parallelism.Tensor} is a TensorRT-LLM (moe_ep_size) or SGLang (--ep-size) layout");
+        }
+
         if (parallelism.Pipeline > 1)
         {
             yield return Invariant($"pipeline parallel {parallelism.Pipeline} adds memory and throughput, not speed: each token still crosses all {input.Memory.Model.Layers} layers plus {parallelism.Pipeline - 1} hops");

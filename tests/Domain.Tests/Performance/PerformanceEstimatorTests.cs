@@ -161,6 +161,16 @@ public sealed class PerformanceEstimatorTests
     }
 
     [Fact]
+    public void Warnings_PartialExpertParallelOnVllm_SaysVllmUsesTheWholeTensorGroup()
+    {
+        var partial = Estimate("mixtral-8x7b", tp: 4, ep: 2);
+        var whole = Estimate("mixtral-8x7b", tp: 4, ep: 4);
+
+        Assert.Contains(partial.Warnings, w => w.Contains("--enable-expert-parallel", StringComparison.Ordinal));
+        Assert.DoesNotContain(whole.Warnings, w => w.Contains("--enable-expert-parallel", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Tpot_Fp8WeightsOnH100_FasterThanBf16AtBatchOne()
     {
         var bf16 = Estimate(tp: 4);
