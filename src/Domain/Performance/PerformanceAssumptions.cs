@@ -36,6 +36,12 @@ public sealed record PerformanceAssumptions
     /// <summary>Fraction of the tensor-parallel all-reduce time hidden behind compute (0 = fully exposed, as in vLLM decode).</summary>
     public double CommunicationOverlap { get; init; }
 
+    /// <summary>Extra cycle time per additional micro-batch in flight under pipeline parallelism: micro-batches carry unequal
+    /// prompt chunks, so every stage waits for the slowest one. Cycle = p·T_stage·(1 + skew·(m − 1)).</summary>
+    /// <remarks>Fitted to TensorRT-LLM's PP 1/2/4/8 throughput on RTX PRO 6000 (perf-overview): scaling 1.89×, 2.95×, 3.64× where
+    /// stages alone would give ~1.96×, 3.5×, 5.4×.</remarks>
+    public double PipelineSkew { get; init; } = 0.04;
+
     /// <summary>Tokens of the most loaded expert over the mean under top-k routing (load imbalance of EP groups).</summary>
     /// <remarks>DeepSeek-V3 report and DeepEP measurements put per-GPU token skew near 1.1–1.3 without EPLB; 1.2 is assumed.</remarks>
     public double ExpertImbalance { get; init; } = 1.2;
@@ -66,6 +72,7 @@ public sealed record PerformanceAssumptions
             new("layerOverheadUs", p.LayerOverheadUs, "us", Calibrated + "; per-layer small kernels per step"),
             new("activationBytes", ActivationBytes, "bytes", "activations travel in 16-bit between ranks (vLLM, TensorRT-LLM)"),
             new("communicationOverlap", CommunicationOverlap, "fraction", "tensor-parallel all-reduces sit on the critical path in decode (vLLM, TensorRT-LLM)"),
+            new("pipelineSkew", PipelineSkew, "fraction per micro-batch", "fitted to TensorRT-LLM PP 1-8 throughput on RTX PRO 6000 (perf-overview): unequal micro-batches make stages wait"),
             new("expertImbalance", ExpertImbalance, "ratio", "busiest expert group over the mean under top-k routing without load balancing (DeepEP, DeepSeek-V3 report)"),
         ];
     }

@@ -106,7 +106,7 @@ public static class PerformanceEstimator
         var promptShare = (double)inTokens / outTokens;
         var decodes = Math.Min(perMicroBatch, batchedTokens / (1 + promptShare));
         var decode = model.Cost(decodes, inTokens + (outTokens / 2.0), decodes * promptShare, inTokens, decodes + (decodes / outTokens));
-        var tpot = Latency(model, decode, stages, decodes + (decodes * promptShare));
+        var tpot = Latency(model, decode, stages, decodes + (decodes * promptShare)) * model.PipelineSkew(microBatches);
         var throughput = microBatches * decodes / tpot.Value;
 
         // A new prompt is prefilled in chunks of what the budget leaves beside the running decodes.

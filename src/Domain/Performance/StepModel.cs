@@ -69,6 +69,9 @@ internal sealed class StepModel
 
     public int StageLayers { get; }
 
+    /// <summary>Cycle-time factor for <paramref name="microBatches"/> in flight: the stages wait for the slowest micro-batch.</summary>
+    public double PipelineSkew(int microBatches) => 1 + (_assumptions.PipelineSkew * (microBatches - 1));
+
     /// <summary>The format GEMMs run in: the weight format where the GPU has tensor cores for it, else 16-bit (weight-only quantization).</summary>
     public Precision ComputePrecision { get; }
 
