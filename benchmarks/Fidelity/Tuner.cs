@@ -70,7 +70,7 @@ public static class Tuner
             .Sum(s => s.Median + (0.5 * s.P90));
     }
 
-    private const int FieldCount = 9;
+    private const int FieldCount = 10;
 
     private static PerformanceAssumptions? With(PerformanceAssumptions a, Engine engine, int field, double factor)
     {
@@ -89,6 +89,7 @@ public static class Tuner
             6 => p with { AttentionEfficiency = Clamp(p.AttentionEfficiency * factor, 0.3, 0.8) },
             7 => p with { StepOverheadUs = Clamp(p.StepOverheadUs * factor, 50, 3000) },
             8 => p with { LayerOverheadUs = Clamp(p.LayerOverheadUs * factor, 0.5, 12) },
+            9 => p with { RequestOverheadUs = Clamp(p.RequestOverheadUs * factor, 100, 30_000) },
             _ => null,
         };
         return next is null ? null : engine switch

@@ -11,6 +11,8 @@ namespace Sizing.Domain.Performance;
 /// <param name="AttentionEfficiency">Fraction of 16-bit peak flash attention reaches in prefill.</param>
 /// <param name="StepOverheadUs">Fixed cost of one engine step: scheduling, sampling, launch gaps (µs).</param>
 /// <param name="LayerOverheadUs">Per-layer cost per step not hidden by CUDA graphs: small kernels, norms, rotary (µs).</param>
+/// <param name="RequestOverheadUs">Fixed cost a request pays before its first token beyond its prefill: admission, tokenisation,
+/// the first sampling and streaming of the token (µs).</param>
 public sealed record EngineProfile(
     double HbmEfficiency,
     double ComputeEfficiency,
@@ -20,4 +22,5 @@ public sealed record EngineProfile(
     double HalfSaturationTokens,
     double AttentionEfficiency,
     double StepOverheadUs,
-    double LayerOverheadUs);
+    double LayerOverheadUs,
+    double RequestOverheadUs);

@@ -13,22 +13,23 @@ public sealed record PerformanceAssumptions
 
     /// <summary>vLLM V1 with CUDA graphs and its custom all-reduce.</summary>
     /// <remarks>
-    /// No public vLLM latency rows to fit: kernel efficiencies sit between the TensorRT-LLM and LMDeploy fits, and the
-    /// overheads reproduce vLLM's published single-stream speed (Llama-3.1-8B bf16 on H100 ≈ 150 tok/s, ITL ≈ 6.5 ms).
+    /// No public vLLM latency rows to fit: compute efficiencies follow the TensorRT-LLM and LMDeploy fits, while bandwidth
+    /// efficiency and overheads reproduce vLLM's published single-stream speed (Llama-3.1-8B bf16 on H100 ≈ 150 tok/s,
+    /// ITL ≈ 6.5 ms); the request overhead stands for its OpenAI server (tokenisation, detokenisation, HTTP).
     /// </remarks>
-    public EngineProfile Vllm { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 400, 3);
+    public EngineProfile Vllm { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 400, 3, 3000);
 
     /// <summary>SGLang: same kernels family as vLLM, lighter scheduler.</summary>
-    public EngineProfile Sglang { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 300, 3);
+    public EngineProfile Sglang { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 300, 3, 2000);
 
     /// <summary>TensorRT-LLM: fused kernels, in-flight batching, C++ runtime.</summary>
-    public EngineProfile Trtllm { get; init; } = new(0.60, 0.715, 0.44, 0.70, 1.75, 41, 0.74, 744, 6.6);
+    public EngineProfile Trtllm { get; init; } = new(0.75, 0.715, 0.46, 0.65, 1.68, 43, 0.74, 967, 4.8, 889);
 
     /// <summary>LMDeploy TurboMind.</summary>
-    public EngineProfile Lmdeploy { get; init; } = new(0.62, 0.68, 0.50, 0.92, 1.5, 25, 0.675, 50, 0.76);
+    public EngineProfile Lmdeploy { get; init; } = new(0.62, 0.68, 0.50, 0.92, 1.5, 24, 0.62, 50, 0.5, 9015);
 
     /// <summary>A plain PyTorch server (gpt-fast, HF): torch.compile kernels, NCCL all-reduce.</summary>
-    public EngineProfile Generic { get; init; } = new(0.74, 0.60, 0.45, 0.60, 3, 24, 0.45, 572, 8.7);
+    public EngineProfile Generic { get; init; } = new(0.75, 0.60, 0.45, 0.60, 2.7, 24, 0.45, 650, 8.2, 1000);
 
     /// <summary>Activation bytes per element moved between TP ranks and pipeline stages (16-bit even when weights are quantized).</summary>
     public double ActivationBytes { get; init; } = 2;
@@ -70,6 +71,7 @@ public sealed record PerformanceAssumptions
             new("attentionEfficiency", p.AttentionEfficiency, "fraction", Calibrated + "; FlashAttention-2 reaches 50-70 % of peak"),
             new("stepOverheadUs", p.StepOverheadUs, "us", Calibrated + "; scheduler, sampler and launch gaps per engine step"),
             new("layerOverheadUs", p.LayerOverheadUs, "us", Calibrated + "; per-layer small kernels per step"),
+            new("requestOverheadUs", p.RequestOverheadUs, "us", Calibrated + "; admission, tokenisation and first-token sampling and streaming, once per request"),
             new("activationBytes", ActivationBytes, "bytes", "activations travel in 16-bit between ranks (vLLM, TensorRT-LLM)"),
             new("communicationOverlap", CommunicationOverlap, "fraction", "tensor-parallel all-reduces sit on the critical path in decode (vLLM, TensorRT-LLM)"),
             new("pipelineSkew", PipelineSkew, "fraction per micro-batch", "fitted to TensorRT-LLM PP 1-8 throughput on RTX PRO 6000 (perf-overview): unequal micro-batches make stages wait"),

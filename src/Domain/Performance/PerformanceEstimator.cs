@@ -86,7 +86,7 @@ public static class PerformanceEstimator
         int inTokens = input.InputTokens, outTokens = input.OutputTokens;
         var stages = input.Memory.Parallelism.Pipeline;
         var prefill = model.Cost(0, 0, (double)batch * inTokens, inTokens, batch);
-        var ttft = Latency(model, prefill, stages, (double)batch * inTokens);
+        var ttft = Latency(model, prefill, stages, (double)batch * inTokens) + model.RequestOverhead;
         var decode = model.Cost(batch, inTokens + (outTokens / 2.0), 0, 0, batch);
         var tpot = Latency(model, decode, stages, batch);
         var e2e = ttft + (tpot * Math.Max(0, outTokens - 1));
@@ -116,7 +116,7 @@ public static class PerformanceEstimator
         // Prompts queue for the step budget like an M/D/1 server: ρ = prompt tokens arriving per step over what a step can take.
         var utilisation = Math.Min(0.95, decodes * promptShare / Math.Max(1, batchedTokens - decodes));
         var queueing = tpot * (0.5 + (utilisation / (2 * (1 - utilisation))));
-        var ttft = (Latency(model, prefill, stages, decodes + Math.Min(inTokens, chunk)) * chunks) + queueing;
+        var ttft = (Latency(model, prefill, stages, decodes + Math.Min(inTokens, chunk)) * chunks) + queueing + model.RequestOverhead;
         var e2e = ttft + (tpot * Math.Max(0, input.OutputTokens - 1));
         return new PerformanceEstimate(concurrency, ttft, tpot, e2e, throughput, throughput / outTokens, decode, prefill,
             Pipeline(model, stages, microBatches, decodes), Bound(decode));

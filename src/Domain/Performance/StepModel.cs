@@ -111,6 +111,9 @@ internal sealed class StepModel
         return new StepCost(kernels, memory, compute, communication.Exposed, overhead, communication);
     }
 
+    /// <summary>Fixed cost a request pays once before its first token, beyond its prefill.</summary>
+    public Seconds RequestOverhead => Seconds.FromMicroseconds(_profile.RequestOverheadUs);
+
     /// <summary>Fixed cost of one step of the whole engine (paid once per step, not per stage).</summary>
     public Seconds StepOverhead => Seconds.FromMicroseconds(_profile.StepOverheadUs);
 
