@@ -92,7 +92,9 @@ internal sealed class StepModel
             : 0;
         var kvBytes = decodes * KvCacheCalculator.PerSequencePerGpu(_model, _parallelism, _kvPrecision, (int)Math.Ceiling(context), _blockSize).Value;
         var bandwidth = _gpu.MemoryBandwidth.Value;
-        var memory = Seconds.From(((_denseBytes + expertBytes) / (bandwidth * _profile.HbmEfficiency)) + (kvBytes / (bandwidth * _profile.KvReadEfficiency)));
+        var memory = Seconds.From((_denseBytes / (bandwidth * _profile.HbmEfficiency))
+            + (expertBytes / (bandwidth * _profile.HbmEfficiency * _assumptions.ExpertBandwidthShare))
+            + (kvBytes / (bandwidth * _profile.KvReadEfficiency)));
 
         // Each routed expert's grouped GEMM only sees the tokens routed to it, so it fills the GPU far less than the dense layers.
         var peakEfficiency = ComputePrecision.IsSixteenBitOrWider() ? _profile.ComputeEfficiency : _profile.LowPrecisionComputeEfficiency;
