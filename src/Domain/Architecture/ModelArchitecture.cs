@@ -135,7 +135,4 @@ public sealed record ModelArchitecture
     public double KvElementsPerTokenPerLayerPerRank(int tensorParallel) => Mla is not null
         ? KvElementsPerTokenPerLayer
         : 2.0 * KvHeadsPerRank(tensorParallel) * HeadDim;
-
-    /// <summary>Parameters of the routed experts one token uses in one layer.</summary>
-    public long ActiveExpertParametersPerLayer => Moe is { } moe ? moe.ParametersPerExpert * moe.ExpertsPerToken : 0;
 }

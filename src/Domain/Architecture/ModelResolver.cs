@@ -26,8 +26,6 @@ public static class ModelResolver
         "phi3", "mistral3",
     ];
 
-    public static IReadOnlyList<string> SupportedModelTypes => Supported;
-
     public static ModelResolution Resolve(JsonElement config)
     {
         var problems = new List<ConfigProblem>();

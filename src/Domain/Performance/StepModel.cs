@@ -64,7 +64,7 @@ internal sealed class StepModel
         _expertFlopsPerToken = 2.0 * activeExperts * StageLayers / _model.Layers / _parallelism.Tensor;
         _headFlopsPerSequence = 2.0 * _model.VocabSize * _model.HiddenSize / _parallelism.Tensor;
         (_peak, ComputePrecision) = GemmThroughput(_gpu, memory.WeightPrecision);
-        _peak16 = _gpu.TensorThroughput(Precision.Bf16) ?? FlopsPerSecond.FromTflops(_gpu.DenseTflops.Fp16);
+        _peak16 = FlopsPerSecond.FromTflops(_gpu.DenseTflops.Bf16);
     }
 
     public int StageLayers { get; }
@@ -196,7 +196,7 @@ internal sealed class StepModel
 
     private static (FlopsPerSecond Peak, Precision Precision) GemmThroughput(GpuSpec gpu, Precision weights)
     {
-        var sixteen = gpu.TensorThroughput(Precision.Bf16) ?? FlopsPerSecond.FromTflops(gpu.DenseTflops.Fp16);
+        var sixteen = FlopsPerSecond.FromTflops(gpu.DenseTflops.Bf16);
         return weights switch
         {
             Precision.Fp8 when gpu.TensorThroughput(Precision.Fp8) is { } fp8 => (fp8, Precision.Fp8),

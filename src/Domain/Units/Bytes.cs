@@ -9,7 +9,6 @@ namespace Sizing.Domain.Units;
 /// </remarks>
 public readonly record struct Bytes(long Value) : IComparable<Bytes>
 {
-    public const long BytesPerKiB = 1L << 10;
     public const long BytesPerMiB = 1L << 20;
     public const long BytesPerGiB = 1L << 30;
     public const long BytesPerGB = 1_000_000_000L;
@@ -23,8 +22,6 @@ public readonly record struct Bytes(long Value) : IComparable<Bytes>
     public static Bytes FromGB(double gb) => new(checked((long)Math.Round(gb * BytesPerGB)));
 
     public double GiB => (double)Value / BytesPerGiB;
-
-    public double MiB => (double)Value / BytesPerMiB;
 
     public double GB => (double)Value / BytesPerGB;
 
@@ -53,8 +50,6 @@ public readonly record struct Bytes(long Value) : IComparable<Bytes>
     public static bool operator >=(Bytes a, Bytes b) => a.Value >= b.Value;
 
     public static Bytes Max(Bytes a, Bytes b) => a.Value >= b.Value ? a : b;
-
-    public static Bytes Min(Bytes a, Bytes b) => a.Value <= b.Value ? a : b;
 
     public int CompareTo(Bytes other) => Value.CompareTo(other.Value);
 

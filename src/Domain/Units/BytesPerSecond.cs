@@ -8,8 +8,6 @@ public readonly record struct BytesPerSecond(double Value) : IComparable<BytesPe
 {
     public static BytesPerSecond FromGBps(double gbps) => new(gbps * 1e9);
 
-    public static BytesPerSecond FromTBps(double tbps) => new(tbps * 1e12);
-
     public double GBps => Value / 1e9;
 
     public static BytesPerSecond operator *(BytesPerSecond a, double factor) => new(a.Value * factor);

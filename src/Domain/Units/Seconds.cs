@@ -39,8 +39,6 @@ public readonly record struct Seconds(double Value) : IComparable<Seconds>
 
     public static Seconds Max(Seconds a, Seconds b) => a.Value >= b.Value ? a : b;
 
-    public static Seconds Min(Seconds a, Seconds b) => a.Value <= b.Value ? a : b;
-
     public int CompareTo(Seconds other) => Value.CompareTo(other.Value);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Milliseconds:0.###} ms");

@@ -16,8 +16,6 @@ public static class EnumText
     /// <summary>The accepted values, for error messages and documentation.</summary>
     public static string Values<T>() where T : struct, Enum => string.Join(" | ", Names<T>.ToText.Values.Order(StringComparer.Ordinal));
 
-    public static IReadOnlyCollection<string> All<T>() where T : struct, Enum => Names<T>.FromText.Keys;
-
     private static class Names<T> where T : struct, Enum
     {
         public static readonly FrozenDictionary<T, string> ToText = Enum.GetValues<T>().ToFrozenDictionary(
