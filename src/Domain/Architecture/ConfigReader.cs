@@ -7,9 +7,6 @@ internal sealed class ConfigReader(JsonElement element, string path, List<Config
 {
     public string Path => path;
 
-    public bool Has(string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind is not JsonValueKind.Null;
-
     public ConfigReader? Child(string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
             ? new ConfigReader(value, $"{path}.{name}", problems)

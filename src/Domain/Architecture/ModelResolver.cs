@@ -4,10 +4,7 @@ using Sizing.Domain.Deployment;
 namespace Sizing.Domain.Architecture;
 
 /// <summary>The outcome of reading a config: an architecture, or the problems that prevented one.</summary>
-public sealed record ModelResolution(ModelArchitecture? Architecture, IReadOnlyList<ConfigProblem> Problems)
-{
-    public bool Succeeded => Architecture is not null;
-}
+public sealed record ModelResolution(ModelArchitecture? Architecture, IReadOnlyList<ConfigProblem> Problems);
 
 /// <summary>Derives a <see cref="ModelArchitecture"/> (parameter counts, KV layout) from a Hugging Face <c>config.json</c>.</summary>
 /// <remarks>

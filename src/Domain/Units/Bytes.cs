@@ -19,8 +19,6 @@ public readonly record struct Bytes(long Value) : IComparable<Bytes>
 
     public static Bytes FromMiB(double mib) => new(checked((long)Math.Round(mib * BytesPerMiB)));
 
-    public static Bytes FromGB(double gb) => new(checked((long)Math.Round(gb * BytesPerGB)));
-
     public double GiB => (double)Value / BytesPerGiB;
 
     public double GB => (double)Value / BytesPerGB;
