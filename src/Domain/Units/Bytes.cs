@@ -4,7 +4,7 @@ namespace Sizing.Domain.Units;
 
 /// <summary>An amount of memory or data, in whole bytes.</summary>
 /// <remarks>
-/// Binary (GiB = 2^30) and decimal (GB = 10^9) factories are kept apart on purpose: vendors market decimal
+/// Binary (GiB = 2^30) and decimal (GB = 10^9) units are kept apart on purpose: vendors market decimal
 /// gigabytes while drivers and engines report binary ones, and mixing them is a 7 % error.
 /// </remarks>
 public readonly record struct Bytes(long Value) : IComparable<Bytes>
