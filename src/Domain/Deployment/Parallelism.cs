@@ -15,6 +15,7 @@ public sealed record Parallelism(int Tensor = 1, int Pipeline = 1, int Expert = 
 
     public int TotalGpus => checked(GpusPerReplica * Data);
 
-    /// <summary>TP ranks that hold a slice of each routed expert.</summary>
-    public int ExpertTensor => Tensor / Expert;
+    /// <summary>TP ranks that hold a slice of each routed expert (at least one: an expert degree that does not divide the
+    /// tensor degree is reported by <see cref="ParallelismRules"/>, and the figures are then for whole experts per rank).</summary>
+    public int ExpertTensor => Math.Max(1, Tensor / Expert);
 }

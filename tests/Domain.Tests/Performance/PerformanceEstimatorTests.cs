@@ -171,6 +171,16 @@ public sealed class PerformanceEstimatorTests
     }
 
     [Fact]
+    public void Estimate_ExpertDegreeAboveTensorDegree_IsInfeasibleWithReasonNotAnError()
+    {
+        var estimate = Estimate("mixtral-8x7b", tp: 2, ep: 8);
+
+        Assert.False(estimate.Fits);
+        Assert.Contains(estimate.Warnings, w => w.Contains("expert parallel 8 must divide tensor parallel 2", StringComparison.Ordinal));
+        Assert.True(double.IsFinite(estimate.Performance.Tpot.Value));
+    }
+
+    [Fact]
     public void Tpot_Fp8WeightsOnH100_FasterThanBf16AtBatchOne()
     {
         var bf16 = Estimate(tp: 4);

@@ -48,6 +48,10 @@ public sealed class ParallelismRequestValidator : AbstractValidator<ParallelismR
             .WithMessage($"'expert' must be between 1 and {Limits.MaxExpert}.");
         RuleFor(p => p.Data).InclusiveBetween(1, Limits.MaxData).When(p => p.Data is not null)
             .WithMessage($"'data' must be between 1 and {Limits.MaxData}.");
+        // Expert parallelism is carved out of the tensor group (TensorRT-LLM moe_tp_size × moe_ep_size = tp_size; vLLM: EP = TP).
+        RuleFor(p => p.Expert).Must((p, expert) => (p.Tensor ?? 1) % expert!.Value == 0)
+            .When(p => p.Expert is >= 1 and <= Limits.MaxExpert && p.Tensor is null or (>= 1 and <= Limits.MaxTensor))
+            .WithMessage(p => $"'expert' ({p.Expert}) must divide 'tensor' ({p.Tensor ?? 1}): expert parallelism splits the experts across the tensor-parallel group.");
         RuleFor(p => (long)(p.Tensor ?? 1) * (p.Pipeline ?? 1)).LessThanOrEqualTo(Limits.MaxGpusPerReplica)
             .WithName("tensor").OverridePropertyName("tensor")
             .WithMessage($"tensor × pipeline must be at most {Limits.MaxGpusPerReplica} GPUs per replica.");
