@@ -35,6 +35,8 @@ internal static class EngineCommandBuilder
         }
 
         vllm.Append(Invariant($" --gpu-memory-utilization {Format(utilization ?? MemoryEstimator.DefaultUtilization)} --max-model-len {length}"));
+        // vLLM's max_num_seqs defaults to 256 (1024 on ≥ 70 GiB GPUs other than A100; engine/arg_utils.py): raise it, up to
+        // that 1024, when the KV pool holds more sequences, or the scheduler caps the concurrency the plan counts on.
         if (c.Layout.MaxConcurrency > 256)
         {
             vllm.Append(Invariant($" --max-num-seqs {Math.Min(c.Layout.MaxConcurrency, 1024)}"));
