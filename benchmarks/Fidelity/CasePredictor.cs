@@ -1,3 +1,4 @@
+using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
@@ -56,15 +57,10 @@ public static class CasePredictor
         var gpu = Gpu(row, catalog);
         var count = row.Int("gpu_count") ?? 1;
         var topology = Topology(row, gpu, count);
-        var operation = row["operation"] switch
-        {
-            "all-gather" => CollectiveOperation.AllGather,
-            "reduce-scatter" => CollectiveOperation.ReduceScatter,
-            "all-to-all" => CollectiveOperation.AllToAll,
-            "send-recv" => CollectiveOperation.SendRecv,
-            _ => CollectiveOperation.AllReduce,
-        };
-        var implementation = row["engine"] == "custom-allreduce" ? CollectiveImplementation.CustomAllReduce : CollectiveImplementation.Nccl;
+        var operation = EnumText.Find<CollectiveOperation>(row["operation"]) ?? CollectiveOperation.AllReduce;
+
+        // nccl-tests, torch.distributed and the engines' own kernels: anything but the custom kernel runs NCCL.
+        var implementation = EnumText.Find<CollectiveImplementation>(row["engine"]) ?? CollectiveImplementation.Nccl;
         var estimate = Collectives.Estimate(operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), implementation);
         return row.Metric == "collective_us" ? estimate.Time.Microseconds : estimate.BusBandwidth.GBps;
     }
@@ -81,7 +77,7 @@ public static class CasePredictor
             "max_concurrency" => memory.MaxConcurrentSequences,
             "activation_peak_gib" => memory.Activations.GiB,
             "peak_torch_gib" => (memory.Weights + memory.Activations).GiB,
-            "non_torch_gib" => (memory.RuntimeOverhead - MemoryAssumptions.Default.CudaContext - MemoryAssumptions.Default.CudaGraphs).GiB,
+            "non_torch_gib" => memory.NonTorch.GiB,
             _ => null,
         };
         if (memoryFigure is { } figure)
@@ -118,16 +114,9 @@ public static class CasePredictor
         var model = catalog.FindModel(row["model_id"])?.Architecture ?? throw new UnknownIdException($"unknown model '{row["model_id"]}'");
         var gpu = Gpu(row, catalog);
         var parallelism = new Parallelism(row.Int("tp") ?? 1, row.Int("pp") ?? 1, row.Int("ep") ?? 1);
-        var weights = Precision(row["weights_precision"]) ?? Sizing.Domain.Deployment.Precision.Bf16;
-        var engine = row["engine"] switch
-        {
-            "vllm" => Engine.Vllm,
-            "sglang" => Engine.Sglang,
-            "trtllm" => Engine.Trtllm,
-            "lmdeploy" => Engine.Lmdeploy,
-            _ => Engine.Generic,
-        };
-        var kv = Precision(row["kv_precision"]) ?? KvCacheDefaults.For(engine, weights);
+        var weights = EnumText.Find<Precision>(row["weights_precision"]) ?? Precision.Bf16;
+        var engine = EngineOf(row);
+        var kv = EnumText.Find<Precision>(row["kv_precision"]) ?? KvCacheDefaults.For(engine, weights);
         var input = row.Int("input_tokens") ?? 0;
         var output = row.Int("output_tokens") ?? 0;
         var maxModelLength = (int?)row.NoteNumber("max_model_len") ?? Math.Max(1, input + output);
@@ -145,41 +134,24 @@ public static class CasePredictor
             row["batching"] == "static" ? Batching.Static : Batching.Continuous);
     }
 
+    /// <summary>The engine a row names; gpt-fast and plain PyTorch are the generic engine.</summary>
+    public static Engine EngineOf(CaseRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return EnumText.Find<Engine>(row["engine"]) ?? Engine.Generic;
+    }
+
     private static GpuSpec Gpu(CaseRow row, HardwareCatalog catalog) =>
         catalog.FindGpu(row["gpu_id"]) ?? throw new UnknownIdException($"unknown GPU '{row["gpu_id"]}'");
 
     private static Topology Topology(CaseRow row, GpuSpec gpu, int gpuCount)
     {
         var perNode = row.Int("gpus_per_node") ?? Math.Max(gpuCount, 1);
-        var intra = row["intra_node"] switch
-        {
-            "nvswitch" => IntraNodeLink.NvSwitch,
-            "nvlink-bridge" => IntraNodeLink.NvLinkBridge,
-            "pcie" => IntraNodeLink.Pcie,
-            "pcie-cross-socket" => IntraNodeLink.PcieCrossSocket,
-            "xgmi" => IntraNodeLink.Xgmi,
-            _ => gpu.Node.IntraNode,
-        };
-        var inter = row["inter_node"] switch
-        {
-            "roce" => InterNodeLink.Roce,
-            "ethernet" => InterNodeLink.Ethernet,
-            _ => InterNodeLink.InfiniBand,
-        };
+        // "unknown" or "none" links: the GPU's usual node, and InfiniBand where a group spans nodes.
+        var intra = EnumText.Find<IntraNodeLink>(row["intra_node"]) ?? gpu.Node.IntraNode;
+        var inter = EnumText.Find<InterNodeLink>(row["inter_node"]) ?? InterNodeLink.InfiniBand;
         return new Topology(gpu, perNode, intra, inter);
     }
-
-    private static Precision? Precision(string text) => text switch
-    {
-        "fp32" => Sizing.Domain.Deployment.Precision.Fp32,
-        "fp16" => Sizing.Domain.Deployment.Precision.Fp16,
-        "bf16" => Sizing.Domain.Deployment.Precision.Bf16,
-        "fp8" => Sizing.Domain.Deployment.Precision.Fp8,
-        "int8" => Sizing.Domain.Deployment.Precision.Int8,
-        "int4" => Sizing.Domain.Deployment.Precision.Int4,
-        "fp4" => Sizing.Domain.Deployment.Precision.Fp4,
-        _ => null,
-    };
 
     private sealed class UnknownIdException(string message) : Exception(message);
 }

@@ -18,7 +18,7 @@ public static class Tuner
     public static PerformanceAssumptions Tune(IReadOnlyList<CaseRow> rows, HardwareCatalog catalog, Engine engine, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var cases = rows.Where(r => r.Kind == "serving" && EngineOf(r) == engine).ToList();
+        var cases = rows.Where(r => r.Kind == "serving" && CasePredictor.EngineOf(r) == engine).ToList();
         var current = PerformanceAssumptions.Default;
         var best = Loss(cases, catalog, current);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{engine}: {cases.Count} cases, start loss {best:0.0}"));
@@ -52,15 +52,6 @@ public static class Tuner
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{engine}: final loss {best:0.0}: {current.For(engine)}"));
         return current;
     }
-
-    private static Engine EngineOf(CaseRow row) => row["engine"] switch
-    {
-        "vllm" => Engine.Vllm,
-        "sglang" => Engine.Sglang,
-        "trtllm" => Engine.Trtllm,
-        "lmdeploy" => Engine.Lmdeploy,
-        _ => Engine.Generic,
-    };
 
     private static double Loss(List<CaseRow> cases, HardwareCatalog catalog, PerformanceAssumptions assumptions)
     {

@@ -60,14 +60,4 @@ public sealed class CatalogApiTests(SizingApiFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, reply.Status);
         Assert.Equal("application/problem+json", reply.ContentType);
     }
-
-    [Theory]
-    [InlineData("/health/live")]
-    [InlineData("/health/ready")]
-    public async Task Health_Probes_AreHealthy(string route)
-    {
-        using var response = await fixture.CreateClient().GetAsync(new Uri(route, UriKind.Relative));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
 }

@@ -34,12 +34,15 @@ public sealed record MemoryInput(
     int BlockSize = 16);
 
 /// <summary>Memory on the most loaded GPU of a replica, and the KV capacity that leaves.</summary>
+/// <param name="NonTorch">The part of <paramref name="RuntimeOverhead"/> inside the engine's budget (vLLM's "non-torch memory");
+/// the rest, CUDA context and graphs, sits outside it.</param>
 public sealed record MemoryEstimate(
     bool Fits,
     Bytes Weights,
     Bytes KvCache,
     Bytes Activations,
     Bytes RuntimeOverhead,
+    Bytes NonTorch,
     Bytes Capacity,
     Bytes KvCachePool,
     double KvCacheBytesPerTokenPerGpu,
@@ -132,7 +135,7 @@ public static class MemoryEstimator
         var kvForWorkload = perSequence * (long)concurrency;
         var fits = reasons.Count == 0;
         var estimate = new MemoryEstimate(
-            fits, weights, kvForWorkload, activations, nonTorch + outsideBudget, capacity, usablePool, perTokenPerGpu,
+            fits, weights, kvForWorkload, activations, nonTorch + outsideBudget, nonTorch, capacity, usablePool, perTokenPerGpu,
             capacityTokens, maxSequences, concurrency, utilization, batchedTokens, maxSeqs, reasons, warnings, a.Describe());
         if (fits && estimate.Headroom < Bytes.Zero)
         {

@@ -35,7 +35,7 @@ public static class WeightCalculator
             + (p.AttentionKv * stageFraction * kvReplication * linear)
             + (p.DenseMlp * stageFraction / tp * linear)
             + (p.Replicated * stageFraction * wide)
-            + RoutedExpertBytes(model, parallelism, weights, engine, assumptions, stageFraction);
+            + RoutedExpertBytes(model, parallelism, weights, engine, assumptions);
 
         // Single stage: embedding and head together; otherwise the heavier of the first and last stage ends.
         var head = model.TieWordEmbeddings ? p.Embedding : p.LmHead;
@@ -56,9 +56,14 @@ public static class WeightCalculator
         return model.NativeExpertPrecision is { } native && native.BytesPerElement() < requested.BytesPerElement() ? native : requested;
     }
 
-    private static double RoutedExpertBytes(
-        ModelArchitecture model, Parallelism parallelism, Precision weights, Engine engine, MemoryAssumptions assumptions, double stageFraction)
+    /// <summary>Bytes of routed experts on the most loaded GPU (part of <see cref="PerGpu"/>).</summary>
+    public static double RoutedExpertBytes(
+        ModelArchitecture model, Parallelism parallelism, Precision weights, Engine engine, MemoryAssumptions assumptions)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(parallelism);
+        ArgumentNullException.ThrowIfNull(assumptions);
+        var stageFraction = (double)LayersOnLargestStage(model.Layers, parallelism.Pipeline) / model.Layers;
         if (model.Moe is not { } moe)
         {
             return 0;

@@ -53,7 +53,7 @@ internal sealed class StepModel
         StageLayers = WeightCalculator.LayersOnLargestStage(_model.Layers, _parallelism.Pipeline);
 
         var weights = WeightCalculator.PerGpu(_model, _parallelism, memory.WeightPrecision, memory.Engine, memoryAssumptions);
-        var routed = RoutedBytesPerGpu(memory, memoryAssumptions);
+        var routed = WeightCalculator.RoutedExpertBytes(_model, _parallelism, memory.WeightPrecision, memory.Engine, memoryAssumptions);
         _denseBytes = weights.Value - routed;
         var moe = _model.Moe;
         _expertBytesPerLayerExpert = moe is null ? 0 : routed / (moe.MoeLayers * (double)StageLayers / _model.Layers) / ExpertsPerGroup;
@@ -179,20 +179,6 @@ internal sealed class StepModel
     private double AttentionWidth => _model.Mla is { } mla
         ? (double)_model.AttentionHeads * (mla.QkNopeHeadDim + mla.QkRopeHeadDim)
         : (double)_model.AttentionHeads * _model.HeadDim;
-
-    private double RoutedBytesPerGpu(MemoryInput memory, MemoryAssumptions memoryAssumptions)
-    {
-        if (_model.Moe is null)
-        {
-            return 0;
-        }
-
-        var withExperts = WeightCalculator.PerGpu(_model, _parallelism, memory.WeightPrecision, memory.Engine, memoryAssumptions);
-        var withoutExperts = WeightCalculator.PerGpu(
-            _model with { Moe = null, Parameters = _model.Parameters with { RoutedExperts = 0 } },
-            _parallelism with { Expert = 1 }, memory.WeightPrecision, memory.Engine, memoryAssumptions);
-        return withExperts.Value - withoutExperts.Value;
-    }
 
     private static (FlopsPerSecond Peak, Precision Precision) GemmThroughput(GpuSpec gpu, Precision weights)
     {

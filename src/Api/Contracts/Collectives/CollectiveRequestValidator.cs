@@ -1,4 +1,5 @@
 using FluentValidation;
+using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;

@@ -1,8 +1,8 @@
 using Sizing.Api.Contracts.Models;
 using Sizing.Domain;
 using Sizing.Domain.Catalog;
-using Sizing.Domain.Deployment;
 using Sizing.Domain.Communication;
+using Sizing.Domain.Deployment;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
 

@@ -1,3 +1,4 @@
+using Sizing.Domain;
 using Sizing.Domain.Catalog;
 
 namespace Sizing.Api.Contracts.Gpus;

@@ -1,5 +1,6 @@
 using Sizing.Api.Contracts.Estimates;
 using Sizing.Api.Contracts.Models;
+using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Recommendation;

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Sizing.Domain;
 using Sizing.Domain.Deployment;
 
 namespace Sizing.Api.Contracts;

@@ -1,3 +1,4 @@
+using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
 

@@ -2,9 +2,9 @@ using System.Collections.Frozen;
 using System.Reflection;
 using System.Text.Json.Serialization;
 
-namespace Sizing.Api.Contracts;
+namespace Sizing.Domain;
 
-/// <summary>The contract's kebab-case names of domain enums (taken from their JSON member names), both ways.</summary>
+/// <summary>The kebab-case names of domain enums (their JSON member names, as the catalogs and the API contract spell them), both ways.</summary>
 public static class EnumText
 {
     public static string Of<T>(T value) where T : struct, Enum => Names<T>.ToText[value];
@@ -12,6 +12,10 @@ public static class EnumText
     public static T Parse<T>(string text) where T : struct, Enum => Names<T>.FromText[text];
 
     public static bool IsValid<T>(string? text) where T : struct, Enum => text is not null && Names<T>.FromText.ContainsKey(text);
+
+    /// <summary>The value named <paramref name="text"/>, or null when it names none.</summary>
+    public static T? Find<T>(string? text) where T : struct, Enum =>
+        text is not null && Names<T>.FromText.TryGetValue(text, out var value) ? value : null;
 
     /// <summary>The accepted values, for error messages and documentation.</summary>
     public static string Values<T>() where T : struct, Enum => string.Join(" | ", Names<T>.ToText.Values.Order(StringComparer.Ordinal));
