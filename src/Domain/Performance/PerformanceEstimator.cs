@@ -113,7 +113,8 @@ public static class PerformanceEstimator
         var chunk = Math.Max(batchedTokens - decodes, Math.Min(inTokens, batchedTokens));
         var chunks = Math.Ceiling(inTokens / chunk);
         var prefill = model.Cost(decodes, inTokens + (outTokens / 2.0), Math.Min(inTokens, chunk), inTokens, decodes + 1);
-        // Prompts queue for the step budget like an M/D/1 server: ρ = prompt tokens arriving per step over what a step can take.
+        // Prompts queue for the step budget like an M/D/1 server: ρ = prompt tokens arriving per step over what a step can take
+        // (capped at 0.95: the decode cap above already keeps ρ ≤ 1, and the wait must stay finite at exactly 1).
         var utilisation = Math.Min(0.95, decodes * promptShare / Math.Max(1, batchedTokens - decodes));
         var queueing = tpot * (0.5 + (utilisation / (2 * (1 - utilisation))));
         var ttft = (Latency(model, prefill, stages, decodes + Math.Min(inTokens, chunk)) * chunks) + queueing + model.RequestOverhead;
