@@ -2,6 +2,7 @@ using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Units;
@@ -9,66 +10,93 @@ using Sizing.Domain.Units;
 namespace Sizing.Fidelity;
 
 /// <summary>A prediction for one case, or why none was made.</summary>
-public sealed record Prediction(CaseRow Case, string Family, double? Predicted, string? Refusal)
+/// <param name="Family">The metric family (<see cref="FigureFamily"/> names; <c>gemm</c> or <c>other</c> for rows not predicted).</param>
+/// <param name="Engine">The engine the figure is for, as error bands key it (collectives: the implementation).</param>
+/// <param name="GpuClass">Vendor and architecture of the row's GPU, e.g. <c>nvidia-hopper</c>; empty where the GPU is unknown.</param>
+/// <param name="Regime">The load regime or fabric the row exercises (<see cref="Regimes"/>).</param>
+public sealed record Prediction(CaseRow Case, string Family, double? Predicted, string? Refusal, string Engine, string GpuClass, string Regime)
 {
     public double? AbsolutePercentageError => Predicted is { } p ? Math.Abs(p - Case.Value) / Math.Abs(Case.Value) * 100 : null;
+
+    /// <summary>Measured over predicted, oriented as the family's band is: a bus-bandwidth row counts as its time (predicted over measured).</summary>
+    public double? Ratio => Predicted is { } p && p > 0 && Case.Value > 0
+        ? Case.Metric == "collective_busbw_GBps" ? p / Case.Value : Case.Value / p
+        : null;
 }
 
-/// <summary>Predicts each case through the domain services, mapping columns the way calibration/README.md describes.</summary>
+/// <summary>Predicts each case through the domain services, mapping columns the way docs/calibration.md describes.</summary>
 public static class CasePredictor
 {
     public static string FamilyOf(string metric) => metric switch
     {
-        "tpot_ms" => "tpot",
-        "ttft_ms" => "ttft",
-        "e2e_ms" or "batch_e2e_ms" => "e2e",
-        "output_tok_s" or "output_tok_s_per_gpu" or "output_tok_s_per_user" => "throughput",
-        "collective_us" or "collective_busbw_GBps" => "collective",
-        "weights_gib_per_gpu" => "weights",
-        "kv_cache_gib_per_gpu" or "kv_capacity_tokens" or "max_concurrency" => "kv",
-        "activation_peak_gib" or "peak_torch_gib" or "non_torch_gib" => "activation",
+        "tpot_ms" => EnumText.Of(FigureFamily.Tpot),
+        "ttft_ms" => EnumText.Of(FigureFamily.Ttft),
+        "e2e_ms" or "batch_e2e_ms" => EnumText.Of(FigureFamily.E2e),
+        "output_tok_s" or "output_tok_s_per_gpu" or "output_tok_s_per_user" => EnumText.Of(FigureFamily.Throughput),
+        "collective_us" or "collective_busbw_GBps" => EnumText.Of(FigureFamily.Collective),
+        "weights_gib_per_gpu" => EnumText.Of(FigureFamily.Weights),
+        "kv_cache_gib_per_gpu" or "kv_capacity_tokens" or "max_concurrency" => EnumText.Of(FigureFamily.KvCache),
+        "activation_peak_gib" or "peak_torch_gib" or "non_torch_gib" => EnumText.Of(FigureFamily.Activation),
         "matmul_tflops" => "gemm",
         _ => "other",
     };
 
-    public static Prediction Predict(CaseRow row, HardwareCatalog catalog, PerformanceAssumptions? assumptions = null)
+    public static Prediction Predict(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions? assumptions = null)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);
+        var a = assumptions ?? EstimatorAssumptions.Default;
         var family = FamilyOf(row.Metric);
+        var gpuClass = catalog.FindGpu(row["gpu_id"]) is { } known ? ErrorBands.GpuClass(known) : string.Empty;
+        var engine = row.Kind == "collective" ? EnumText.Of(ImplementationOf(row)) : EnumText.Of(EngineOf(row));
+        Prediction Answer(double? value, string? refusal, string regime) => new(row, family, value, refusal, engine, gpuClass, regime);
         try
         {
             return row.Kind switch
             {
-                "collective" => new Prediction(row, family, Collective(row, catalog), null),
-                "memory" or "serving" => Deployment(row, catalog, family, assumptions),
-                "gemm" => new Prediction(row, family, null, "a GEMM peak is a fact about the GPU (it bounds computeEfficiency), not a deployment prediction"),
-                _ => new Prediction(row, family, null, $"unknown kind '{row.Kind}'"),
+                "collective" => Answer(Collective(row, catalog, a.Communication), null, Regimes.OfCollective(row, catalog)),
+                "memory" or "serving" => Deployment(row, catalog, a, Answer),
+                // GEMM and bandwidth peaks bound the engine efficiencies; they are facts about the GPU, not deployments.
+                "gemm" or "membw" => Answer(null, $"a {row.Kind} peak is a fact about the GPU (it bounds the engine efficiencies), not a deployment prediction", Regimes.GpuFact),
+                _ => Answer(null, $"unknown kind '{row.Kind}'", Regimes.Other),
             };
         }
         catch (UnknownIdException e)
         {
-            return new Prediction(row, family, null, e.Message);
+            return Answer(null, e.Message, Regimes.Other);
         }
     }
 
-    private static double Collective(CaseRow row, HardwareCatalog catalog)
+    /// <summary>The implementation a collective row ran: nccl-tests, torch.distributed and engines' NCCL paths are NCCL.</summary>
+    public static CollectiveImplementation ImplementationOf(CaseRow row)
     {
-        var gpu = Gpu(row, catalog);
-        var count = row.Int("gpu_count") ?? 1;
-        var topology = Topology(row, gpu, count);
-        var operation = EnumText.Find<CollectiveOperation>(row["operation"]) ?? CollectiveOperation.AllReduce;
+        ArgumentNullException.ThrowIfNull(row);
+        return EnumText.Find<CollectiveImplementation>(row["engine"]) ?? CollectiveImplementation.Nccl;
+    }
 
-        // nccl-tests, torch.distributed and the engines' own kernels: anything but the custom kernel runs NCCL.
-        var implementation = EnumText.Find<CollectiveImplementation>(row["engine"]) ?? CollectiveImplementation.Nccl;
-        var estimate = Collectives.Estimate(operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), implementation);
+    private static double Collective(CaseRow row, HardwareCatalog catalog, CommunicationAssumptions assumptions)
+    {
+        var (topology, count) = CollectiveTopology(row, catalog);
+        var operation = EnumText.Find<CollectiveOperation>(row["operation"]) ?? CollectiveOperation.AllReduce;
+        var estimate = Collectives.Estimate(operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), ImplementationOf(row), assumptions);
         return row.Metric == "collective_us" ? estimate.Time.Microseconds : estimate.BusBandwidth.GBps;
     }
 
-    private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, string family, PerformanceAssumptions? assumptions)
+    /// <summary>The topology and rank count of a collective row.</summary>
+    public static (Topology Topology, int GpuCount) CollectiveTopology(CaseRow row, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var gpu = Gpu(row, catalog);
+        var count = row.Int("gpu_count") ?? 1;
+        return (Topology(row, gpu, count), count);
+    }
+
+    private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions a, Func<double?, string?, string, Prediction> answer)
     {
         var input = Input(row, catalog);
-        var memory = MemoryEstimator.Estimate(input.Memory);
+        var memory = MemoryEstimator.Estimate(input.Memory, a.Memory);
+        var regime = Regimes.OfDeployment(row, memory);
         double? memoryFigure = row.Metric switch
         {
             "weights_gib_per_gpu" => memory.Weights.GiB,
@@ -82,15 +110,15 @@ public static class CasePredictor
         };
         if (memoryFigure is { } figure)
         {
-            return new Prediction(row, family, figure, null);
+            return answer(figure, null, regime);
         }
 
         if (!memory.Fits && row["batching"] != "static")
         {
-            return new Prediction(row, family, null, "the model predicts this deployment does not fit: " + string.Join("; ", memory.Reasons));
+            return answer(null, "the model predicts this deployment does not fit: " + string.Join("; ", memory.Reasons), regime);
         }
 
-        var performance = PerformanceEstimator.Estimate(input, memory, assumptions);
+        var performance = PerformanceEstimator.Estimate(input, memory, a.Performance, a.Communication, a.Memory);
         double? value = row.Metric switch
         {
             "ttft_ms" => performance.Ttft.Milliseconds,
@@ -102,8 +130,8 @@ public static class CasePredictor
             _ => null,
         };
         return value is null
-            ? new Prediction(row, family, null, $"metric '{row.Metric}' is not predicted")
-            : new Prediction(row, family, value, null);
+            ? answer(null, $"metric '{row.Metric}' is not predicted", regime)
+            : answer(value, null, regime);
     }
 
     /// <summary>The estimate request a row describes.</summary>
@@ -111,7 +139,7 @@ public static class CasePredictor
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);
-        var model = catalog.FindModel(row["model_id"])?.Architecture ?? throw new UnknownIdException($"unknown model '{row["model_id"]}'");
+        var model = Model(row, catalog);
         var gpu = Gpu(row, catalog);
         var parallelism = new Parallelism(row.Int("tp") ?? 1, row.Int("pp") ?? 1, row.Int("ep") ?? 1);
         var weights = EnumText.Find<Precision>(row["weights_precision"]) ?? Precision.Bf16;
@@ -141,13 +169,25 @@ public static class CasePredictor
         return EnumText.Find<Engine>(row["engine"]) ?? Engine.Generic;
     }
 
+    /// <summary>The catalog model a row names, or null.</summary>
+    public static Sizing.Domain.Architecture.ModelArchitecture? ModelOrNull(CaseRow row, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(catalog);
+        return catalog.FindModel(row["model_id"])?.Architecture;
+    }
+
+    private static Sizing.Domain.Architecture.ModelArchitecture Model(CaseRow row, HardwareCatalog catalog) =>
+        ModelOrNull(row, catalog) ?? throw new UnknownIdException($"unknown model '{row["model_id"]}'");
+
     private static GpuSpec Gpu(CaseRow row, HardwareCatalog catalog) =>
         catalog.FindGpu(row["gpu_id"]) ?? throw new UnknownIdException($"unknown GPU '{row["gpu_id"]}'");
 
     private static Topology Topology(CaseRow row, GpuSpec gpu, int gpuCount)
     {
         var perNode = row.Int("gpus_per_node") ?? Math.Max(gpuCount, 1);
-        // "unknown" or "none" links: the GPU's usual node, and InfiniBand where a group spans nodes.
+        // "unknown" or "none" links: the GPU's usual node, and InfiniBand where a group spans nodes. A fabric the model does
+        // not have (EFA) is also predicted as InfiniBand, as a user of the API would have to ask for it.
         var intra = EnumText.Find<IntraNodeLink>(row["intra_node"]) ?? gpu.Node.IntraNode;
         var inter = EnumText.Find<InterNodeLink>(row["inter_node"]) ?? InterNodeLink.InfiniBand;
         return new Topology(gpu, perNode, intra, inter);

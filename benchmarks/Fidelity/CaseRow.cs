@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Sizing.Fidelity;
 
-/// <summary>One measured case: a row of shared/calibration/cases-public.csv (columns described in its README).</summary>
+/// <summary>One measured case: a row of a measured set (tests/Domain.Tests/TestData/cases-*.csv; columns in docs/calibration.md).</summary>
 public sealed partial record CaseRow(IReadOnlyDictionary<string, string> Fields)
 {
     public string this[string column] => Fields.TryGetValue(column, out var value) ? value.Trim() : string.Empty;
@@ -13,6 +13,12 @@ public sealed partial record CaseRow(IReadOnlyDictionary<string, string> Fields)
     public string Kind => this["kind"];
 
     public string Metric => this["metric"];
+
+    /// <summary>The document the row comes from: its <c>source</c> up to the commit, version or location notes that follow the
+    /// path (" @…", " (…", ", …"), so two versions of one page, or two comments of one thread, are one source.</summary>
+    /// <remarks>Cross-validation holds out one document at a time: rows of one document share a setup and an author, so holding
+    /// out a single version while another version of the same table trains the fit would leak.</remarks>
+    public string Document => DocumentEnd().Split(this["source"], 2)[0].Trim();
 
     public double Value => double.Parse(this["value"], CultureInfo.InvariantCulture);
 
@@ -34,6 +40,9 @@ public sealed partial record CaseRow(IReadOnlyDictionary<string, string> Fields)
 
     [GeneratedRegex(@"(?:^|[;\s])([a-z_]+)=([^;\s]+)")]
     private static partial Regex NoteSetting();
+
+    [GeneratedRegex(@" @| \(|, ")]
+    private static partial Regex DocumentEnd();
 }
 
 /// <summary>Reads RFC 4180 CSV (quoted fields may hold commas, quotes and newlines).</summary>

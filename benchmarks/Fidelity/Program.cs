@@ -1,51 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
 using Sizing.Domain.Catalog;
+using Sizing.Domain.Fidelity;
 using Sizing.Fidelity;
 
-// Predicts every measured case through the domain services and reports absolute percentage error per metric family.
-// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune]
+// Predicts every measured case through the domain services and reports absolute percentage error per metric family,
+// in sample and cross-validated (leave one source out).
+// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--fit] [--write-bands]
+// Without files it reads every tests/Domain.Tests/TestData/cases-*.csv.
+//   --fit          refit every fitted constant on all rows and per held-out source (minutes); with the default sets it writes
+//                  src/Domain/Fidelity/Data/fits.json and benchmarks/Fidelity/cv-fits.json
+//   --write-bands  write src/Domain/Fidelity/Data/error-bands.json from the cross-validated errors
+// Without --fit the figures come from the committed fits, each row predicted by a fit that excludes its source.
 var worst = 15;
-var tune = false;
+var fit = false;
+var writeBands = false;
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
-    if (args[i] == "--worst" && i + 1 < args.Length)
+    switch (args[i])
     {
-        worst = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
-    }
-    else if (args[i] == "--tune")
-    {
-        tune = true;
-    }
-    else
-    {
-        files.Add(args[i]);
+        case "--worst" when i + 1 < args.Length:
+            worst = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--fit":
+            fit = true;
+            break;
+        case "--write-bands":
+            writeBands = true;
+            break;
+        default:
+            files.Add(args[i]);
+            break;
     }
 }
 
-if (files.Count == 0)
+var defaultSets = files.Count == 0;
+if (defaultSets)
 {
-    files.Add(Path.Combine(AppContext.BaseDirectory, "cases-public.csv"));
+    files.AddRange(CaseSets.Files(CaseSets.DefaultFolder));
 }
 
-var rows = new List<CaseRow>();
-foreach (var file in files)
-{
-    using var reader = new StreamReader(file);
-    rows.AddRange(CaseCsv.Read(reader));
-}
+var rows = CaseSets.Read(files);
+var catalog = HardwareCatalog.BuiltIn;
+var root = RepositoryRoot();
+Console.WriteLine($"{rows.Count} cases from {string.Join(", ", files.Select(Path.GetFileName))}");
 
-if (tune)
+FitDocument all;
+CvFitDocument folds;
+if (fit)
 {
-    // Calibration aid: prints the profile each engine's cases favour; a person copies it into PerformanceAssumptions.
-    foreach (var engine in new[] { Sizing.Domain.Deployment.Engine.Trtllm, Sizing.Domain.Deployment.Engine.Lmdeploy, Sizing.Domain.Deployment.Engine.Generic })
+    (all, folds) = CrossValidation.Run(rows, catalog, Console.Out);
+    if (defaultSets)
     {
-        Tuner.Tune(rows, HardwareCatalog.BuiltIn, engine, Console.Out);
+        Write(Path.Combine(root, "src", "Domain", "Fidelity", "Data", "fits.json"), JsonSerializer.Serialize(all, FidelityJsonContext.Default.FitDocument) + "\n");
+        Write(Path.Combine(root, "benchmarks", "Fidelity", "cv-fits.json"), CrossValidation.Serialize(folds));
+    }
+}
+else
+{
+    (all, folds) = (FittedConstants.Document, CrossValidation.LoadFolds());
+}
+
+var cv = CrossValidation.Replay(rows, catalog, all, folds);
+Console.WriteLine();
+Console.Write(FidelityReport.Render(cv, worst));
+if (writeBands)
+{
+    Write(Path.Combine(root, "src", "Domain", "Fidelity", "Data", "error-bands.json"), BandBuilder.Serialize(BandBuilder.Build(cv.HeldOut)));
+}
+
+return cv.Problems.Count == 0 ? 0 : 1;
+
+static void Write(string path, string content)
+{
+    File.WriteAllText(path, content);
+    Console.WriteLine($"wrote {path}");
+}
+
+static string RepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Sizing.sln")))
+        {
+            return dir.FullName;
+        }
     }
 
-    return;
+    return Directory.GetCurrentDirectory();
 }
-
-var predictions = rows.Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn)).ToList();
-
-Console.WriteLine($"{predictions.Count} cases from {string.Join(", ", files.Select(Path.GetFileName))}");
-Console.Write(FidelityReport.Render(predictions, worst));

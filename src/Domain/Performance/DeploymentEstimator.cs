@@ -1,16 +1,19 @@
 using System.Globalization;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 
 namespace Sizing.Domain.Performance;
 
-/// <summary>Memory, communication, latency and throughput of one deployment, and everything assumed to get them.</summary>
+/// <summary>Memory, communication, latency and throughput of one deployment, everything assumed to get them, and the error
+/// band to expect of each figure.</summary>
 public sealed record DeploymentEstimate(
     MemoryEstimate Memory,
     PerformanceEstimate Performance,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<Assumption> Assumptions)
+    IReadOnlyList<Assumption> Assumptions,
+    EstimateBands Bands)
 {
     public bool Fits => Memory.Fits;
 }
@@ -18,7 +21,11 @@ public sealed record DeploymentEstimate(
 /// <summary>The assumption sets the estimators use; <see cref="Default"/> is what the service answers with.</summary>
 public sealed record EstimatorAssumptions(MemoryAssumptions Memory, PerformanceAssumptions Performance, CommunicationAssumptions Communication)
 {
-    public static EstimatorAssumptions Default { get; } = new(MemoryAssumptions.Default, PerformanceAssumptions.Default, CommunicationAssumptions.Default);
+    /// <summary>Every constant at its prior (the records' initialisers): where every fit starts.</summary>
+    public static EstimatorAssumptions Prior { get; } = new(new MemoryAssumptions(), new PerformanceAssumptions(), new CommunicationAssumptions());
+
+    /// <summary>The priors with every fitted constant at its fit on all measured rows (Fidelity/Data/fits.json).</summary>
+    public static EstimatorAssumptions Default { get; } = FittedConstants.Apply(Prior, FittedConstants.Document.Groups);
 }
 
 /// <summary>Runs the memory and performance models for one deployment and explains what limits it.</summary>
@@ -40,8 +47,13 @@ public static class DeploymentEstimator
         warnings.AddRange(memory.Warnings);
         warnings.AddRange(TopologyWarnings(input, performance));
         return new DeploymentEstimate(memory, performance, warnings,
-            [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Assumptions.Where(c => Concerns(c, input))]);
+            [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Assumptions.Where(c => Concerns(c, input)), BandWidening],
+            EstimateBands.For(input.Memory.Engine, input.Memory.Gpu));
     }
+
+    /// <summary>How bands of classes no measured row covers are widened.</summary>
+    internal static Assumption BandWidening { get; } = new("uncalibratedBandWidening", ErrorBands.UncalibratedWidening, "factor", AssumptionBasis.Assumption,
+        "error bands of an engine or GPU class no measured row of the family covers are widened this much in log space (an uncalibrated class errs further)");
 
     /// <summary>The communication constants this deployment's links use (not every link type's).</summary>
     private static bool Concerns(Assumption constant, DeploymentInput input)

@@ -23,4 +23,10 @@ public sealed record EngineProfile(
     double AttentionEfficiency,
     double StepOverheadUs,
     double LayerOverheadUs,
-    double RequestOverheadUs);
+    double RequestOverheadUs)
+{
+    /// <summary>The prior of an engine no rows have fitted yet: HBM 75 % (docs/formulas.md §3: 60-85 %), GEMMs 60 % of peak and
+    /// 50 % in 8-bit or less (§1.5), KV reads 65 %, a quadratic smooth maximum, half saturation at 32 tokens, attention 55 %
+    /// (FlashAttention-2: 50-70 %), 500 µs per step, 3 µs per layer and 2 ms per request outside kernels. Planning values, not fits.</summary>
+    public static EngineProfile Planning { get; } = new(0.75, 0.60, 0.50, 0.65, 2.0, 32, 0.55, 500, 3, 2000);
+}

@@ -1,35 +1,36 @@
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
 
 namespace Sizing.Domain.Performance;
 
 /// <summary>The efficiencies and overheads the performance model assumes, per engine, with their sources.</summary>
 /// <remarks>
-/// Every value is calibrated against the public measured set (shared/calibration/cases-public.csv) through the fidelity
-/// benchmark (benchmarks/Fidelity), never per row: one profile per engine, shared by every model, GPU and shape.
+/// The initialisers are priors. Every constant in <see cref="FittedParameters"/> is fitted by benchmarks/Fidelity to the
+/// measured sets (tests/Domain.Tests/TestData, docs/calibration.md) within a physical range, never per row: one profile
+/// per engine, shared by every model, GPU and shape. <see cref="Default"/> carries those fits (Fidelity/Data/fits.json);
+/// an engine no measured row calibrates keeps its prior and reports it as an assumption.
 /// </remarks>
 public sealed record PerformanceAssumptions
 {
-    public static PerformanceAssumptions Default { get; } = new();
+    /// <summary>What the service answers with: the priors with every fitted constant at its fit on all measured rows.</summary>
+    public static PerformanceAssumptions Default => EstimatorAssumptions.Default.Performance;
 
-    /// <summary>vLLM V1 with CUDA graphs and its custom all-reduce.</summary>
-    /// <remarks>
-    /// No public vLLM latency rows to fit: compute efficiencies follow the TensorRT-LLM and LMDeploy fits, while bandwidth
-    /// efficiency and overheads reproduce vLLM's published single-stream speed (Llama-3.1-8B bf16 on H100 ≈ 150 tok/s,
-    /// ITL ≈ 6.5 ms); the request overhead stands for its OpenAI server (tokenisation, detokenisation, HTTP).
-    /// </remarks>
+    /// <summary>vLLM V1 with CUDA graphs and its custom all-reduce (prior: set by hand to vLLM's published single-stream speed).</summary>
+    /// <remarks>Llama-3.1-8B bf16 on H100 ≈ 150 tok/s, ITL ≈ 6.5 ms; the request overhead stands for its OpenAI server
+    /// (tokenisation, detokenisation, HTTP).</remarks>
     public EngineProfile Vllm { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 400, 3, 3000);
 
-    /// <summary>SGLang: same kernels family as vLLM, lighter scheduler.</summary>
+    /// <summary>SGLang: the same kernel family as vLLM, a lighter scheduler (prior).</summary>
     public EngineProfile Sglang { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 300, 3, 2000);
 
-    /// <summary>TensorRT-LLM: fused kernels, in-flight batching, C++ runtime.</summary>
-    public EngineProfile Trtllm { get; init; } = new(0.75, 0.715, 0.46, 0.65, 1.68, 43, 0.74, 967, 4.8, 889);
+    /// <summary>TensorRT-LLM: fused kernels, in-flight batching, C++ runtime (prior: the planning profile).</summary>
+    public EngineProfile Trtllm { get; init; } = EngineProfile.Planning;
 
-    /// <summary>LMDeploy TurboMind.</summary>
-    public EngineProfile Lmdeploy { get; init; } = new(0.62, 0.68, 0.50, 0.92, 1.5, 24, 0.62, 50, 0.5, 9015);
+    /// <summary>LMDeploy TurboMind (prior: the planning profile).</summary>
+    public EngineProfile Lmdeploy { get; init; } = EngineProfile.Planning;
 
-    /// <summary>A plain PyTorch server (gpt-fast, HF): torch.compile kernels, NCCL all-reduce.</summary>
-    public EngineProfile Generic { get; init; } = new(0.75, 0.60, 0.45, 0.60, 2.7, 24, 0.45, 650, 8.2, 1000);
+    /// <summary>A plain PyTorch server (gpt-fast, HF): torch.compile kernels, NCCL all-reduce (prior: the planning profile).</summary>
+    public EngineProfile Generic { get; init; } = EngineProfile.Planning;
 
     /// <summary>Activation bytes per element moved between TP ranks and pipeline stages (16-bit even when weights are quantized).</summary>
     public double ActivationBytes { get; init; } = 2;
@@ -38,16 +39,12 @@ public sealed record PerformanceAssumptions
     public double CommunicationOverlap { get; init; }
 
     /// <summary>Extra cycle time per additional micro-batch in flight under pipeline parallelism: micro-batches carry unequal
-    /// prompt chunks, so every stage waits for the slowest one. Cycle = p·T_stage·(1 + skew·(m − 1)).</summary>
-    /// <remarks>Fitted to TensorRT-LLM's PP 1/2/4/8 throughput on RTX PRO 6000 (perf-overview): scaling 1.89×, 2.95×, 3.64× where
-    /// stages alone would give ~1.96×, 3.5×, 5.4×.</remarks>
-    public double PipelineSkew { get; init; } = 0.04;
+    /// prompt chunks, so every stage waits for the slowest one. Cycle = p·T_stage·(1 + skew·(m − 1)). Prior 0.02; fitted.</summary>
+    public double PipelineSkew { get; init; } = 0.02;
 
     /// <summary>Share of the dense weight-streaming bandwidth that grouped expert GEMMs reach: many small per-expert matrices,
-    /// each with a handful of tokens, stream less efficiently than one large GEMM.</summary>
-    /// <remarks>Fitted to the 27 public MoE rows (Mixtral under gpt-fast, Llama-4 and Qwen3-MoE under TensorRT-LLM): at 1.0 they
-    /// sit 22 % optimistic at the median, at 0.6 within 5 %.</remarks>
-    public double ExpertBandwidthShare { get; init; } = 0.6;
+    /// each with a handful of tokens, stream less efficiently than one large GEMM. Prior 1 (no penalty); fitted.</summary>
+    public double ExpertBandwidthShare { get; init; } = 1.0;
 
     /// <summary>Tokens of the most loaded expert over the mean under top-k routing (load imbalance of EP groups).</summary>
     /// <remarks>DeepSeek-V3 report and DeepEP measurements put per-GPU token skew near 1.1–1.3 without EPLB; 1.2 is assumed.</remarks>
@@ -62,29 +59,38 @@ public sealed record PerformanceAssumptions
         _ => Generic,
     };
 
-    /// <summary>The constants one engine's estimates use, with their sources.</summary>
+    /// <summary>A copy with <paramref name="engine"/>'s profile replaced.</summary>
+    public PerformanceAssumptions With(Engine engine, EngineProfile profile) => engine switch
+    {
+        Engine.Vllm => this with { Vllm = profile },
+        Engine.Sglang => this with { Sglang = profile },
+        Engine.Trtllm => this with { Trtllm = profile },
+        Engine.Lmdeploy => this with { Lmdeploy = profile },
+        _ => this with { Generic = profile },
+    };
+
+    /// <summary>The constants one engine's estimates use, each with its basis and source.</summary>
     public IReadOnlyList<Assumption> Describe(Engine engine)
     {
         var p = For(engine);
+        Assumption Profile(string field, double value) => FittedParameters.Find(FittedParameters.ProfileKey(engine, field))!.Describe(value);
         return
         [
-            new("hbmEfficiency", p.HbmEfficiency, "fraction", Calibrated + "; decode kernels reach 60-85 % of peak HBM (formulas.md §3)"),
-            new("computeEfficiency", p.ComputeEfficiency, "fraction", Calibrated + "; planning band 0.4-0.6 MFU (formulas.md §1.5)"),
-            new("lowPrecisionComputeEfficiency", p.LowPrecisionComputeEfficiency, "fraction", Calibrated + "; fp8/fp4 GEMMs reach a smaller share of their doubled peak"),
-            new("kvReadEfficiency", p.KvReadEfficiency, "fraction", Calibrated + "; paged-attention decode reads the KV cache below weight-streaming bandwidth"),
-            new("rooflineSharpness", p.RooflineSharpness, "exponent", Calibrated + "; smooth max of memory and compute time near the ridge point"),
-            new("gemmHalfSaturationTokens", p.HalfSaturationTokens, "tokens", Calibrated + "; small-M GEMMs under-fill the SMs"),
-            new("attentionEfficiency", p.AttentionEfficiency, "fraction", Calibrated + "; FlashAttention-2 reaches 50-70 % of peak"),
-            new("stepOverheadUs", p.StepOverheadUs, "us", Calibrated + "; scheduler, sampler and launch gaps per engine step"),
-            new("layerOverheadUs", p.LayerOverheadUs, "us", Calibrated + "; per-layer small kernels per step"),
-            new("requestOverheadUs", p.RequestOverheadUs, "us", Calibrated + "; admission, tokenisation and first-token sampling and streaming, once per request"),
-            new("activationBytes", ActivationBytes, "bytes", "activations travel in 16-bit between ranks (vLLM, TensorRT-LLM)"),
-            new("communicationOverlap", CommunicationOverlap, "fraction", "tensor-parallel all-reduces sit on the critical path in decode (vLLM, TensorRT-LLM)"),
-            new("pipelineSkew", PipelineSkew, "fraction per micro-batch", "fitted to TensorRT-LLM PP 1-8 throughput on RTX PRO 6000 (perf-overview): unequal micro-batches make stages wait"),
-            new("expertBandwidthShare", ExpertBandwidthShare, "fraction of hbmEfficiency", "fitted to the public MoE rows (Mixtral gpt-fast, Llama-4 and Qwen3-MoE TensorRT-LLM): grouped expert GEMMs stream below dense GEMMs"),
-            new("expertImbalance", ExpertImbalance, "ratio", "busiest expert group over the mean under top-k routing without load balancing (DeepEP, DeepSeek-V3 report)"),
+            Profile("hbmEfficiency", p.HbmEfficiency),
+            Profile("computeEfficiency", p.ComputeEfficiency),
+            Profile("lowPrecisionComputeEfficiency", p.LowPrecisionComputeEfficiency),
+            Profile("kvReadEfficiency", p.KvReadEfficiency),
+            Profile("rooflineSharpness", p.RooflineSharpness),
+            Profile("gemmHalfSaturationTokens", p.HalfSaturationTokens),
+            Profile("attentionEfficiency", p.AttentionEfficiency),
+            Profile("stepOverheadUs", p.StepOverheadUs),
+            Profile("layerOverheadUs", p.LayerOverheadUs),
+            Profile("requestOverheadUs", p.RequestOverheadUs),
+            new("activationBytes", ActivationBytes, "bytes", AssumptionBasis.Measured, "activations travel in 16-bit between ranks (vLLM, TensorRT-LLM)"),
+            new("communicationOverlap", CommunicationOverlap, "fraction", AssumptionBasis.Assumption, "tensor-parallel all-reduces sit on the critical path in decode (vLLM, TensorRT-LLM)"),
+            FittedParameters.Find("performance.pipelineSkew")!.Describe(PipelineSkew),
+            FittedParameters.Find("performance.expertBandwidthShare")!.Describe(ExpertBandwidthShare),
+            new("expertImbalance", ExpertImbalance, "ratio", AssumptionBasis.Assumption, "busiest expert group over the mean under top-k routing without load balancing: DeepEP and the DeepSeek-V3 report put it at 1.1-1.3"),
         ];
     }
-
-    private const string Calibrated = "this engine's profile, fitted to shared/calibration/cases-public.csv within physical ranges (benchmarks/Fidelity --tune)";
 }

@@ -293,12 +293,13 @@ internal static class PlanBuilder
         var a = state.Assumptions;
         return
         [
-            new("queueingModel", 1, "M/D/1", "TTFT adds the mean M/D/1 wait ρ/(2μ(1 − ρ)), μ = one replica's completed requests/s at its KV-limited concurrency, Poisson arrivals [A]"),
-            new("loadBalance", 1, "fraction", "requests are spread evenly over the replicas [A]"),
-            new("concurrencyFromLittlesLaw", 1, "model", "requests in flight per replica B = λ_replica × E2E(B), solved on whole requests (Little 1961)"),
+            new("queueingModel", 1, "M/D/1", AssumptionBasis.Assumption, "TTFT adds the mean M/D/1 wait ρ/(2μ(1 − ρ)), μ = one replica's completed requests/s at its KV-limited concurrency, Poisson arrivals [A]"),
+            new("loadBalance", 1, "fraction", AssumptionBasis.Assumption, "requests are spread evenly over the replicas [A]"),
+            new("concurrencyFromLittlesLaw", 1, "model", AssumptionBasis.Measured, "requests in flight per replica B = λ_replica × E2E(B), solved on whole requests (Little 1961)"),
             .. a.Memory.Describe(),
             .. a.Performance.Describe(state.Input.Engine),
             .. a.Communication.Assumptions,
+            DeploymentEstimator.BandWidening,
         ];
     }
 }

@@ -1,0 +1,86 @@
+using Sizing.Domain;
+using Sizing.Domain.Catalog;
+using Sizing.Domain.Communication;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
+
+namespace Sizing.Fidelity;
+
+/// <summary>One group of <see cref="FittedParameters"/> and the rows it is fitted on.</summary>
+/// <param name="Name">The group name the parameters carry.</param>
+/// <param name="Rows">Which rows, in words (it is reported with every fitted constant).</param>
+/// <param name="Includes">Whether a row is one of them.</param>
+/// <param name="DependsOn">Groups whose constants these rows also use: they are fitted first, and a fold that refits one of them
+/// refits this one too.</param>
+public sealed record FitGroup(string Name, string Rows, Func<CaseRow, HardwareCatalog, bool> Includes, IReadOnlyList<string> DependsOn)
+{
+    public IReadOnlyList<FittedParameter> Parameters => [.. FittedParameters.All.Where(p => p.Group == Name)];
+}
+
+/// <summary>The fit groups in fitting order. Groups fit on disjoint rows: each row belongs to at most one group.</summary>
+/// <remarks>
+/// Collectives first (serving rows use their all-reduce times), then vLLM start-up memory (serving rows use the KV pool),
+/// then one profile per engine on dense single-stage rows, then the MoE and pipeline constants on the rows only they explain.
+/// </remarks>
+public static class FitGroups
+{
+    public static IReadOnlyList<FitGroup> All { get; } = Build();
+
+    public static FitGroup Named(string name) => All.Single(g => g.Name == name);
+
+    /// <summary>The group a row is fitted in, or null.</summary>
+    public static FitGroup? Of(CaseRow row, HardwareCatalog catalog) => All.FirstOrDefault(g => g.Includes(row, catalog));
+
+    private static List<FitGroup> Build()
+    {
+        const string nvswitch = "collective.nvswitch";
+        var groups = new List<FitGroup>
+        {
+            new(nvswitch, "NCCL collectives inside one NVSwitch node", (r, c) => Nccl(r) && SingleNode(r, c, IntraNodeLink.NvSwitch), []),
+            new("collective.nvlink-bridge", "NCCL collectives over an NVLink bridge pair", (r, c) => Nccl(r) && SingleNode(r, c, IntraNodeLink.NvLinkBridge), [nvswitch]),
+            new("collective.pcie", "NCCL collectives over PCIe in one node", (r, c) => Nccl(r) && (SingleNode(r, c, IntraNodeLink.Pcie) || SingleNode(r, c, IntraNodeLink.PcieCrossSocket)), [nvswitch]),
+            new("collective.xgmi", "RCCL collectives over XGMI in one node", (r, c) => Nccl(r) && SingleNode(r, c, IntraNodeLink.Xgmi), [nvswitch]),
+        };
+        foreach (var fabric in Enum.GetValues<InterNodeLink>())
+        {
+            var name = EnumText.Of(fabric);
+            groups.Add(new("collective." + name, $"NCCL collectives spanning nodes over {name}", (r, c) => Nccl(r) && AcrossNodes(r, c, fabric), [nvswitch]));
+        }
+
+        groups.Add(new("collective.custom-allreduce", "custom all-reduce kernel rows", (r, _) => r.Kind == "collective" && !Nccl(r), [nvswitch]));
+        var collectives = groups.Select(g => g.Name).ToList();
+
+        const string memory = "memory.vllm";
+        groups.Add(new(memory, "vLLM start-up memory lines", (r, _) => r.Kind == "memory" && CasePredictor.EngineOf(r) == Engine.Vllm, []));
+
+        var profiles = new List<string>();
+        foreach (var engine in Enum.GetValues<Engine>())
+        {
+            var name = FittedParameters.ProfileGroup(engine);
+            profiles.Add(name);
+            groups.Add(new(name, $"{EnumText.Of(engine)} serving rows of dense models on one pipeline stage",
+                (r, c) => Serving(r, engine) && !Moe(r, c) && Stages(r) == 1, [.. collectives, memory]));
+        }
+
+        groups.Add(new("moe", "serving rows of MoE models on one pipeline stage", (r, c) => r.Kind == "serving" && Moe(r, c) && Stages(r) == 1, [.. collectives, memory, .. profiles]));
+        groups.Add(new("pipeline", "serving rows with pipeline parallelism", (r, _) => r.Kind == "serving" && Stages(r) > 1, [.. collectives, memory, .. profiles, "moe"]));
+        return groups;
+    }
+
+    private static bool Nccl(CaseRow row) => row.Kind == "collective" && CasePredictor.ImplementationOf(row) == CollectiveImplementation.Nccl;
+
+    private static bool Serving(CaseRow row, Engine engine) => row.Kind == "serving" && CasePredictor.EngineOf(row) == engine;
+
+    private static bool Moe(CaseRow row, HardwareCatalog catalog) => CasePredictor.ModelOrNull(row, catalog)?.Moe is not null;
+
+    private static int Stages(CaseRow row) => row.Int("pp") ?? 1;
+
+    private static bool SingleNode(CaseRow row, HardwareCatalog catalog, IntraNodeLink link) =>
+        Topology(row, catalog) is { } t && t.Topology.NodesFor(t.GpuCount) == 1 && Collectives.LinkUsed(t.Topology, t.GpuCount) == link;
+
+    private static bool AcrossNodes(CaseRow row, HardwareCatalog catalog, InterNodeLink fabric) =>
+        Topology(row, catalog) is { } t && t.Topology.NodesFor(t.GpuCount) > 1 && t.Topology.InterNode == fabric;
+
+    private static (Topology Topology, int GpuCount)? Topology(CaseRow row, HardwareCatalog catalog) =>
+        catalog.FindGpu(row["gpu_id"]) is null ? null : CasePredictor.CollectiveTopology(row, catalog);
+}

@@ -1,0 +1,191 @@
+using System.Collections.Frozen;
+using Sizing.Domain.Communication;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Performance;
+using Sizing.Domain.Units;
+
+namespace Sizing.Domain.Fidelity;
+
+/// <summary>
+/// The registry of every constant fitted to measured rows. benchmarks/Fidelity fits each group (within the ranges, from the
+/// priors) on the rows its FitGroups entry names, and cross-validates the fits source by source; the service answers with
+/// the fits on all rows (Data/fits.json). Constants not listed here are measured facts or assumptions, and say so.
+/// </summary>
+/// <remarks>
+/// How the constants were classified is in docs/calibration.md: a value read off a row that the fidelity program scores
+/// is a fit to that row, so it is refitted without that row's source when that source is held out.
+/// </remarks>
+public static class FittedParameters
+{
+    /// <summary>Prior of engines with no fitted profile yet: a planning profile from published kernel efficiencies.</summary>
+    private const string Planning = "planning prior";
+
+    public static IReadOnlyList<FittedParameter> All { get; } = Build();
+
+    private static readonly FrozenDictionary<string, FittedParameter> ByKey = All.ToFrozenDictionary(p => p.Key, StringComparer.Ordinal);
+
+    /// <summary>The parameter with this key, or null.</summary>
+    public static FittedParameter? Find(string key) => ByKey.GetValueOrDefault(key);
+
+    /// <summary>The group names, in registry order.</summary>
+    public static IReadOnlyList<string> Groups { get; } = [.. All.Select(p => p.Group).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The key of one engine's profile field.</summary>
+    public static string ProfileKey(Engine engine, string field) => EnumText.Of(engine) + "." + field;
+
+    /// <summary>The group of one engine's profile.</summary>
+    public static string ProfileGroup(Engine engine) => "profile." + EnumText.Of(engine);
+
+    private static List<FittedParameter> Build()
+    {
+        var all = new List<FittedParameter>();
+        all.AddRange(Communication());
+        all.AddRange(Memory());
+        foreach (var engine in Enum.GetValues<Engine>())
+        {
+            all.AddRange(Profile(engine));
+        }
+
+        all.Add(new("performance.expertBandwidthShare", "expertBandwidthShare", "moe", "fraction of hbmEfficiency", 0.3, 1.0,
+            AssumptionBasis.Assumption, "prior 1: expert GEMMs stream like dense ones",
+            "grouped expert GEMMs (many small per-expert matrices, a few tokens each) stream below dense GEMMs",
+            a => a.Performance.ExpertBandwidthShare, (a, v) => a with { Performance = a.Performance with { ExpertBandwidthShare = v } }));
+        all.Add(new("performance.pipelineSkew", "pipelineSkew", "pipeline", "fraction per micro-batch", 0.001, 0.3,
+            AssumptionBasis.Assumption, "prior 0.02: nearly equal micro-batches",
+            "micro-batches carry unequal prompt chunks, so every stage waits for the slowest: cycle = p·T_stage·(1 + skew·(m − 1))",
+            a => a.Performance.PipelineSkew, (a, v) => a with { Performance = a.Performance with { PipelineSkew = v } }));
+        return all;
+    }
+
+    private static IEnumerable<FittedParameter> Profile(Engine engine)
+    {
+        var group = ProfileGroup(engine);
+        var (basis, source) = engine switch
+        {
+            Engine.Vllm or Engine.Sglang => (AssumptionBasis.Assumption,
+                "set by hand before any vLLM or SGLang latency row was in the sets, to reproduce vLLM's published single-stream speed (Llama-3.1-8B bf16 on H100 ≈ 150 tok/s, ITL ≈ 6.5 ms)"),
+            _ => (AssumptionBasis.Assumption, Planning + " (docs/formulas.md §1.5, §3)"),
+        };
+        FittedParameter Field(string name, string unit, double low, double high, Func<EngineProfile, double> get, Func<EngineProfile, double, EngineProfile> set, string meaning) =>
+            new(ProfileKey(engine, name), name, group, unit, low, high, basis, source, meaning,
+                a => get(a.Performance.For(engine)),
+                (a, v) => a with { Performance = a.Performance.With(engine, set(a.Performance.For(engine), v)) });
+
+        // Published kernels reach 60-90 % of HBM and 35-80 % of tensor peak; engines with CUDA graphs spend well under a few
+        // milliseconds per step outside kernels.
+        yield return Field("hbmEfficiency", "fraction", 0.6, 0.92, p => p.HbmEfficiency, (p, v) => p with { HbmEfficiency = v },
+            "share of peak HBM bandwidth decode kernels sustain streaming weights (docs/formulas.md §3: 60-85 %)");
+        yield return Field("computeEfficiency", "fraction", 0.35, 0.8, p => p.ComputeEfficiency, (p, v) => p with { ComputeEfficiency = v },
+            "share of dense 16-bit tensor peak large GEMMs reach (docs/formulas.md §1.5)");
+        yield return Field("lowPrecisionComputeEfficiency", "fraction", 0.3, 0.8, p => p.LowPrecisionComputeEfficiency, (p, v) => p with { LowPrecisionComputeEfficiency = v },
+            "fp8/fp4 GEMMs reach a smaller share of their doubled peak");
+        yield return Field("kvReadEfficiency", "fraction", 0.3, 0.92, p => p.KvReadEfficiency, (p, v) => p with { KvReadEfficiency = v },
+            "paged-attention decode reads the KV cache below weight-streaming bandwidth");
+        yield return Field("rooflineSharpness", "exponent", 1.5, 8, p => p.RooflineSharpness, (p, v) => p with { RooflineSharpness = v },
+            "smooth maximum of memory and compute time near the ridge point");
+        yield return Field("gemmHalfSaturationTokens", "tokens", 8, 256, p => p.HalfSaturationTokens, (p, v) => p with { HalfSaturationTokens = v },
+            "small-M GEMMs under-fill the SMs");
+        yield return Field("attentionEfficiency", "fraction", 0.3, 0.8, p => p.AttentionEfficiency, (p, v) => p with { AttentionEfficiency = v },
+            "share of 16-bit peak flash attention reaches in prefill (FlashAttention-2: 50-70 %)");
+        yield return Field("stepOverheadUs", "us", 50, 3000, p => p.StepOverheadUs, (p, v) => p with { StepOverheadUs = v },
+            "scheduler, sampler and launch gaps per engine step");
+        yield return Field("layerOverheadUs", "us", 0.5, 12, p => p.LayerOverheadUs, (p, v) => p with { LayerOverheadUs = v },
+            "per-layer small kernels per step not hidden by CUDA graphs");
+        yield return Field("requestOverheadUs", "us", 100, 30_000, p => p.RequestOverheadUs, (p, v) => p with { RequestOverheadUs = v },
+            "admission, tokenisation and first-token sampling and streaming, once per request");
+    }
+
+    private static IEnumerable<FittedParameter> Memory()
+    {
+        const string group = "memory.vllm";
+        yield return new("memory.nonTorchBaseGiB", "nonTorchBaseGiB", group, "GiB", 0.02, 1.0,
+            AssumptionBasis.Assumption, "prior 0.25 GiB",
+            "non-torch memory of a single-GPU replica inside vLLM's budget: allocator and library workspaces",
+            a => a.Memory.NonTorchBase.GiB, (a, v) => a with { Memory = a.Memory with { NonTorchBase = Bytes.FromGiB(v) } });
+        yield return new("memory.nonTorchMultiGpuGiB", "nonTorchMultiGpuGiB", group, "GiB", 0.05, 2.0,
+            AssumptionBasis.Assumption, "prior 0.5 GiB",
+            "extra non-torch memory once a replica spans GPUs: NCCL communicators and custom all-reduce IPC buffers",
+            a => a.Memory.NonTorchMultiGpu.GiB, (a, v) => a with { Memory = a.Memory with { NonTorchMultiGpu = Bytes.FromGiB(v) } });
+        yield return new("memory.samplerBytesPerSequencePerVocab", "samplerBytesPerSequencePerVocab", group, "bytes", 4, 100,
+            AssumptionBasis.Assumption, "prior 24 B: fp32 logits and probabilities plus sort buffers",
+            "bytes vLLM's sampler warm-up allocates per sequence and vocabulary entry",
+            a => a.Memory.SamplerBytesPerSequencePerVocab, (a, v) => a with { Memory = a.Memory with { SamplerBytesPerSequencePerVocab = v } });
+        yield return new("memory.hiddenBytesPerTokenPerUnit", "hiddenBytesPerTokenPerUnit", group, "bytes", 0.5, 16,
+            AssumptionBasis.Assumption, "prior 2 B: one 16-bit hidden-state buffer",
+            "hidden-state bytes per batched token and hidden unit kept alive during the sampler warm-up",
+            a => a.Memory.HiddenBytesPerTokenPerUnit, (a, v) => a with { Memory = a.Memory with { HiddenBytesPerTokenPerUnit = v } });
+        yield return new("memory.mxfp4IntermediateAlignment", "mxfp4IntermediateAlignment", group, "elements", 64, 256,
+            AssumptionBasis.Measured, "prior 64: vLLM mxfp4.py rounds the expert intermediate size up to 64 on CUDA, to 256 under its FlashInfer MXFP4 backends",
+            "alignment vLLM pads each MXFP4 expert's intermediate dimension to",
+            a => a.Memory.Mxfp4IntermediateAlignment, (a, v) => a with { Memory = a.Memory with { Mxfp4IntermediateAlignment = (int)v } },
+            [64, 128, 256]);
+    }
+
+    private static IEnumerable<FittedParameter> Communication()
+    {
+        const string nvswitch = "collective.nvswitch";
+        yield return new("communication.nccl.launch-latency", "communication.nccl.launch-latency", nvswitch, "us", 1, 20,
+            AssumptionBasis.Assumption, "prior 5 us", "fixed cost of one NCCL collective (kernel launch, first synchronisation)",
+            a => a.Communication.NcclLaunchLatencyUs, (a, v) => a with { Communication = a.Communication with { NcclLaunchLatencyUs = v } });
+        yield return Step("nvswitch", nvswitch, 0.3, 5, "prior 1.5 us", c => c.NvSwitch, (c, l) => c with { NvSwitch = l });
+        yield return new("communication.ramp.latency-multiple", "communication.ramp.latency-multiple", nvswitch, "ratio", 0.1, 10,
+            AssumptionBasis.Assumption, "prior 1: busbw reaches half its plateau at one bandwidth-delay product",
+            "κ: the half-bandwidth size as a multiple of α × plateau busbw",
+            a => a.Communication.RampLatencyMultiple, (a, v) => a with { Communication = a.Communication with { RampLatencyMultiple = v } });
+        yield return new("communication.ramp.exponent", "communication.ramp.exponent", nvswitch, "exponent", 0.3, 1,
+            AssumptionBasis.Assumption, "prior 0.7", "p: steepness of the size ramp η(S) = 1 / (1 + (S½/S)^p), at most 1 so time grows with size",
+            a => a.Communication.RampExponent, (a, v) => a with { Communication = a.Communication with { RampExponent = v } });
+
+        yield return Efficiency("nvlink-bridge-ampere", "collective.nvlink-bridge", 0.75, c => c.NvLinkBridgeAmpere, (c, l) => c with { NvLinkBridgeAmpere = l });
+        yield return Efficiency("nvlink-bridge-hopper", "collective.nvlink-bridge", 0.75, c => c.NvLinkBridgeHopper, (c, l) => c with { NvLinkBridgeHopper = l });
+        yield return Efficiency("pcie", "collective.pcie", 0.75, c => c.Pcie, (c, l) => c with { Pcie = l });
+        yield return Efficiency("pcie-cross-socket", "collective.pcie", 0.6, c => c.PcieCrossSocket, (c, l) => c with { PcieCrossSocket = l });
+        yield return Efficiency("xgmi", "collective.xgmi", 0.72, c => c.Xgmi, (c, l) => c with { Xgmi = l },
+            AssumptionBasis.Measured, "stas00/ml-engineering (as recorded in the GPU catalog): RCCL busbw 47.7 GB/s at 2 and 312.9 GB/s at 8 MI300X over 64 GB/s per-peer links");
+
+        foreach (var (fabric, stepPrior, efficiencyPrior) in new[] { (InterNodeLink.InfiniBand, 10.0, 0.85), (InterNodeLink.Roce, 16.0, 0.85), (InterNodeLink.Ethernet, 30.0, 0.7) })
+        {
+            var name = EnumText.Of(fabric);
+            var group = "collective." + name;
+            yield return new($"communication.{name}.step-latency", $"communication.{name}.step-latency", group, "us", 2, 200,
+                AssumptionBasis.Assumption, $"prior {stepPrior} us", "latency of one inter-node step (a network hop including the proxy)",
+                a => a.Communication.For(fabric).StepLatencyUs,
+                (a, v) => a with { Communication = a.Communication.With(fabric, a.Communication.For(fabric) with { StepLatencyUs = v }) });
+            yield return new($"communication.{name}.efficiency", $"communication.{name}.efficiency", group, "fraction of line rate", 0.3, 0.98,
+                AssumptionBasis.Assumption, $"prior {efficiencyPrior}", "achievable fraction of the NIC line rate",
+                a => a.Communication.For(fabric).Efficiency,
+                (a, v) => a with { Communication = a.Communication.With(fabric, a.Communication.For(fabric) with { Efficiency = v }) });
+        }
+
+        const string custom = "collective.custom-allreduce";
+        yield return new("communication.custom-allreduce.launch-latency", "communication.custom-allreduce.launch-latency", custom, "us", 1, 20,
+            AssumptionBasis.Assumption, "prior 5 us", "fixed cost of one custom all-reduce kernel",
+            a => a.Communication.CustomAllReduceLaunchLatencyUs, (a, v) => a with { Communication = a.Communication with { CustomAllReduceLaunchLatencyUs = v } });
+        yield return new("communication.custom-allreduce.per-peer-latency", "communication.custom-allreduce.per-peer-latency", custom, "us", 0.05, 3,
+            AssumptionBasis.Assumption, "prior 0.5 us", "extra latency per peer rank (barrier flags written to every peer)",
+            a => a.Communication.CustomAllReducePerPeerLatencyUs, (a, v) => a with { Communication = a.Communication with { CustomAllReducePerPeerLatencyUs = v } });
+        yield return new("communication.custom-allreduce.half-bandwidth-size", "communication.custom-allreduce.half-bandwidth-size", custom, "bytes", 1 << 20, 1L << 30,
+            AssumptionBasis.Assumption, "prior 16 MiB", "buffer size at which the custom kernel reaches half the NVLink ring plateau",
+            a => a.Communication.CustomAllReduceHalfBandwidthBytes,
+            (a, v) => a with { Communication = a.Communication with { CustomAllReduceHalfBandwidthBytes = (long)Math.Round(v) } });
+        yield return new("communication.custom-allreduce.ramp-exponent", "communication.custom-allreduce.ramp-exponent", custom, "exponent", 0.2, 1,
+            AssumptionBasis.Assumption, "prior 0.5", "steepness of the custom kernel's size ramp",
+            a => a.Communication.CustomAllReduceRampExponent, (a, v) => a with { Communication = a.Communication with { CustomAllReduceRampExponent = v } });
+    }
+
+    private static FittedParameter Step(string link, string group, double low, double high, string prior,
+        Func<CommunicationAssumptions, LinkProfile> get, Func<CommunicationAssumptions, LinkProfile, CommunicationAssumptions> set) =>
+        new($"communication.{link}.step-latency", $"communication.{link}.step-latency", group, "us", low, high,
+            AssumptionBasis.Assumption, prior, "latency of one algorithm step (one hop of a ring or tree)",
+            a => get(a.Communication).StepLatencyUs,
+            (a, v) => a with { Communication = set(a.Communication, get(a.Communication) with { StepLatencyUs = v }) });
+
+    private static FittedParameter Efficiency(string link, string group, double prior,
+        Func<CommunicationAssumptions, LinkProfile> get, Func<CommunicationAssumptions, LinkProfile, CommunicationAssumptions> set,
+        AssumptionBasis basis = AssumptionBasis.Assumption, string? source = null) =>
+        new($"communication.{link}.busbw-efficiency", $"communication.{link}.busbw-efficiency", group, "fraction of line rate", 0.3, 0.95,
+            basis, source ?? $"prior {prior}",
+            "plateau busbw at large messages as a fraction of the link's per-direction line rate",
+            a => get(a.Communication).BusBandwidthEfficiency,
+            (a, v) => a with { Communication = set(a.Communication, get(a.Communication) with { BusBandwidthEfficiency = v }) });
+}
