@@ -90,8 +90,16 @@ public static class ErrorBands
     }
 
     /// <summary>The band of a <paramref name="family"/> figure predicted for <paramref name="engine"/> on a <paramref name="gpuClass"/> GPU.</summary>
+    /// <remarks>A family no row measures borrows the band of the figure it is built from: E2E = TTFT + (out − 1)·TPOT is TPOT's
+    /// for any but the shortest outputs.</remarks>
     public static ErrorBand For(FigureFamily family, string engine, string gpuClass)
     {
+        if (family == FigureFamily.E2e && !Cells.ContainsKey((family, null, null)))
+        {
+            var tpot = For(FigureFamily.Tpot, engine, gpuClass);
+            return tpot with { Basis = "no cross-validated e2e rows, so TPOT's band: " + tpot.Basis };
+        }
+
         var label = EnumText.Of(family);
         var engineRows = Cells.GetValueOrDefault((family, engine, null))?.Rows ?? 0;
         var classRows = Cells.GetValueOrDefault((family, null, gpuClass))?.Rows ?? 0;
@@ -125,6 +133,10 @@ public static class ErrorBands
             Calibrated = false,
         };
     }
+
+    /// <summary>The band of a collective's time run by <paramref name="implementation"/> on <paramref name="gpu"/>.</summary>
+    public static ErrorBand ForCollective(Communication.CollectiveImplementation implementation, Catalog.GpuSpec gpu) =>
+        For(FigureFamily.Collective, EnumText.Of(implementation), GpuClass(gpu));
 
     public static ErrorBandDocument Parse(Stream json) =>
         JsonSerializer.Deserialize(json, FidelityJsonContext.Default.ErrorBandDocument) ?? throw new InvalidDataException("empty band document");

@@ -1,5 +1,6 @@
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Units;
@@ -76,22 +77,23 @@ internal static class PlanBuilder
         var memory = MemoryEstimator.Estimate(deployment.Memory, state.Assumptions.Memory);
         var performance = layout.Full(c.Concurrency);
         var estimate = DeploymentEstimator.Assemble(deployment, memory, performance, state.Assumptions);
+        var (sloLine, acrossBand) = Slo(input.Slo, c, estimate.Bands);
         var tokensPerHour = input.RequestsPerSecond * input.OutputTokens * 3600;
         var perMillion = tokensPerHour > 0 ? c.CostPerHourUsd / tokensPerHour * 1e6 : 0;
         return new Plan(rank, layout.Hardware, layout.Parallelism with { Data = c.Replicas }, layout.Weights, layout.KvCache, c.Concurrency,
             c.RequestsPerSecond, c.Capacity, c.Utilization, c.Queueing, c.Ttft, estimate, deployment, c.CostPerHourUsd, perMillion,
-            c.SaturatedPerGpu, true, layout.Forced, Why(state, c, performance, memory, perMillion), EngineCommandBuilder.For(input, c),
+            c.SaturatedPerGpu, true, acrossBand, layout.Forced, Why(state, c, performance, memory, perMillion, sloLine), EngineCommandBuilder.For(input, c),
             Checklist(c, memory));
     }
 
-    private static List<string> Why(SearchState state, Candidate c, PerformanceEstimate e, MemoryEstimate memory, double perMillion)
+    private static List<string> Why(SearchState state, Candidate c, PerformanceEstimate e, MemoryEstimate memory, double perMillion, string slo)
     {
         var input = state.Input;
         var layout = c.Layout;
         var p = layout.Parallelism;
         var h = layout.Hardware;
         var why = new List<string>();
-        why.Add(Slo(input.Slo, c));
+        why.Add(slo);
         why.Add(Invariant($"Little's law: {input.RequestsPerSecond:0.##} req/s over {c.Replicas} replica{(c.Replicas == 1 ? "" : "s")} = {c.RequestsPerSecond:0.##} req/s each × {e.E2e.Value:0.##} s per request ⇒ {c.Concurrency} requests in flight per replica, {c.Utilization:P0} of the {c.Capacity:0.##} req/s one replica completes at its KV-limited {layout.MaxConcurrency}"));
         why.Add(Invariant($"memory: {memory.Weights.GiB:0.#} GiB of {EnumName(layout.Weights)} weights per GPU at TP {p.Tensor}{(p.Pipeline > 1 ? Invariant($" × PP {p.Pipeline}") : "")}; the {memory.KvCachePool.GiB:0.#} GiB KV pool holds {Math.Floor(memory.MaxConcurrentSequences):0} sequences of {input.InputTokens + input.OutputTokens} tokens against the {c.Concurrency} needed"));
         why.Add(Invariant($"cost: {c.TotalGpus} × {h.Gpu.Id} at ${h.Gpu.Price.UsdPerHour:0.##}/h = ${c.CostPerHourUsd:0.##}/h, ${perMillion:0.###} per million output tokens at {input.RequestsPerSecond * input.OutputTokens:0} tokens/s"));
@@ -142,12 +144,37 @@ internal static class PlanBuilder
         return why;
     }
 
-    private static string Slo(ServiceLevel slo, Candidate c)
+    /// <summary>The SLO verdict, judged at the estimate and at the pessimistic edge of each figure's error band.</summary>
+    private static (string Line, bool AcrossBand) Slo(ServiceLevel slo, Candidate c, EstimateBands bands)
     {
         var e = c.Estimate;
         var ttft = Invariant($"TTFT {c.Ttft.Milliseconds:0.#} ms (engine {e.Ttft.Milliseconds:0.#} ms + queueing {c.Queueing.Milliseconds:0.#} ms at {c.Utilization:P0} load)");
         var tpot = Invariant($"TPOT {e.Tpot.Milliseconds:0.#} ms");
-        return Invariant($"meets the SLO: {ttft}{(slo.Ttft is { } t ? Invariant($" ≤ {t.Milliseconds:0.#} ms") : " (no target)")}; {tpot}{(slo.Tpot is { } p ? Invariant($" ≤ {p.Milliseconds:0.#} ms") : " (no target)")}");
+        var line = Invariant($"meets the SLO: {ttft}{(slo.Ttft is { } t ? Invariant($" ≤ {t.Milliseconds:0.#} ms") : " (no target)")}; {tpot}{(slo.Tpot is { } p ? Invariant($" ≤ {p.Milliseconds:0.#} ms") : " (no target)")}");
+        var edges = new List<string>();
+        var across = true;
+        if (slo.Ttft is { } ttftTarget)
+        {
+            across &= Edge(edges, "TTFT", c.Ttft, ttftTarget, bands.Ttft);
+        }
+
+        if (slo.Tpot is { } tpotTarget)
+        {
+            across &= Edge(edges, "TPOT", e.Tpot, tpotTarget, bands.Tpot);
+        }
+
+        return edges.Count == 0
+            ? (line, true)
+            : (line + (across ? "; " : " — but only at the optimistic side of the error band: ") + string.Join("; ", edges), across);
+    }
+
+    /// <summary>Whether the pessimistic edge of <paramref name="figure"/>'s band still meets <paramref name="target"/>, said in words.</summary>
+    private static bool Edge(List<string> edges, string name, Seconds figure, Seconds target, ErrorBand band)
+    {
+        var pessimistic = band.High(figure.Milliseconds);
+        var meets = pessimistic <= target.Milliseconds;
+        edges.Add(Invariant($"{name}'s pessimistic edge {pessimistic:0.#} ms {(meets ? "still meets" : "misses")} {target.Milliseconds:0.#} ms (p90 error {band.P90ErrorPct:0.#} %, {band.Basis})"));
+        return meets;
     }
 
     /// <summary>What became of a neighbouring layout, with the figure that decided it.</summary>

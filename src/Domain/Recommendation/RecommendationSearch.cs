@@ -2,6 +2,7 @@ using System.Globalization;
 using Sizing.Domain.Architecture;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Units;
@@ -218,13 +219,13 @@ public static class RecommendationSearch
         var one = layout.At(1);
         if (slo.Tpot is { } tpotTarget && one.Tpot > tpotTarget)
         {
-            return new Verdict(RejectionKind.MissesTpot, 1, [Invariant($"misses TPOT: {one.Tpot.Milliseconds:0.#} ms > {tpotTarget.Milliseconds:0.#} ms even with one request in flight")],
+            return new Verdict(RejectionKind.MissesTpot, 1, [Invariant($"misses TPOT: {one.Tpot.Milliseconds:0.#} ms > {tpotTarget.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(one.Tpot, tpotTarget, Bands(state, layout).Tpot)}")],
                 one.Ttft, one.Tpot, one.Tpot / tpotTarget);
         }
 
         if (slo.Ttft is { } ttftTarget && one.Ttft > ttftTarget)
         {
-            return new Verdict(RejectionKind.MissesTtft, 1, [Invariant($"misses TTFT: prefilling {input.InputTokens} tokens takes {one.Ttft.Milliseconds:0.#} ms > {ttftTarget.Milliseconds:0.#} ms even with one request in flight")],
+            return new Verdict(RejectionKind.MissesTtft, 1, [Invariant($"misses TTFT: prefilling {input.InputTokens} tokens takes {one.Ttft.Milliseconds:0.#} ms > {ttftTarget.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(one.Ttft, ttftTarget, Bands(state, layout).Ttft)}")],
                 one.Ttft, one.Tpot, one.Ttft / ttftTarget);
         }
 
@@ -306,18 +307,29 @@ public static class RecommendationSearch
         var kind = RejectionKind.MissesTtft;
         if (slo.Tpot is { } p && tpot > p)
         {
-            reasons.Add(Invariant($"misses TPOT: {tpot.Milliseconds:0.#} ms > {p.Milliseconds:0.#} ms {where}"));
+            reasons.Add(Invariant($"misses TPOT: {tpot.Milliseconds:0.#} ms > {p.Milliseconds:0.#} ms {where}{OptimisticEdge(tpot, p, Bands(state, point.Layout).Tpot)}"));
             ratio = tpot / p;
             kind = RejectionKind.MissesTpot;
         }
 
         if (slo.Ttft is { } t && ttft > t)
         {
-            reasons.Add(Invariant($"misses TTFT: {ttft.Milliseconds:0.#} ms (of which {point.Queueing.Milliseconds:0.#} ms queueing at {point.Utilization:P0} load) > {t.Milliseconds:0.#} ms {where}"));
+            reasons.Add(Invariant($"misses TTFT: {ttft.Milliseconds:0.#} ms (of which {point.Queueing.Milliseconds:0.#} ms queueing at {point.Utilization:P0} load) > {t.Milliseconds:0.#} ms {where}{OptimisticEdge(ttft, t, Bands(state, point.Layout).Ttft)}"));
             ratio = Math.Max(ratio, ttft / t);
         }
 
         return new Verdict(kind, point.Replicas, reasons, ttft, tpot, ratio);
+    }
+
+    private static EstimateBands Bands(SearchState state, LayoutEvaluation layout) => EstimateBands.For(state.Input.Engine, layout.Hardware.Gpu);
+
+    /// <summary>Says so when a missed target lies inside the figure's error band: the plan would meet it at the band's optimistic edge.</summary>
+    private static string OptimisticEdge(Seconds figure, Seconds target, ErrorBand band)
+    {
+        var optimistic = band.Low(figure.Milliseconds);
+        return optimistic <= target.Milliseconds
+            ? Invariant($" (it would meet it at the optimistic edge of its error band, {optimistic:0.#} ms; p90 error {band.P90ErrorPct:0.#} %)")
+            : string.Empty;
     }
 
     /// <summary>Memory the engine may fill with weights: total × utilisation for vLLM and SGLang, the whole device otherwise.</summary>

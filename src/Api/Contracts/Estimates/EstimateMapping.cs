@@ -68,6 +68,7 @@ public static class EstimateMapping
             new PerformanceResponse(p.Bound, Round(p.DecodeStep.Total.Milliseconds), Round(p.DecodeStep.Memory.Milliseconds), Round(p.DecodeStep.Compute.Milliseconds),
                 Round(p.Prefill.Total.Milliseconds), Round(p.Prefill.Compute.Milliseconds)),
             estimate.Warnings,
+            estimate.ToUncertainty(p.Ttft.Milliseconds, p.Tpot.Milliseconds, p.E2e.Milliseconds),
             [.. estimate.Assumptions.Select(ToResponse)]);
     }
 
@@ -126,7 +127,7 @@ public static class EstimateMapping
     public static AssumptionResponse ToResponse(this Assumption a)
     {
         ArgumentNullException.ThrowIfNull(a);
-        return new AssumptionResponse(a.Name, a.Value, a.Unit, a.Source);
+        return new AssumptionResponse(a.Name, a.Value, a.Unit, EnumText.Of(a.Basis), a.Source);
     }
 
     private static double Round(double value) => Math.Round(value, 3);

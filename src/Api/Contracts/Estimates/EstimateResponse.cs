@@ -1,3 +1,4 @@
+
 namespace Sizing.Api.Contracts.Estimates;
 
 /// <summary>What one deployment needs and does. <c>fits: false</c> is an answer: the reasons are in <c>warnings</c>.</summary>
@@ -11,7 +12,8 @@ namespace Sizing.Api.Contracts.Estimates;
 /// <param name="Throughput">Per-replica throughput at this concurrency.</param>
 /// <param name="Performance">The decode and prefill steps the latency comes from, and what bounds them.</param>
 /// <param name="Warnings">Why it does not fit, and anything else worth knowing.</param>
-/// <param name="Assumptions">Every assumed constant used, with its value and source.</param>
+/// <param name="Uncertainty">The error band of each latency, throughput and memory figure: the range a measurement should fall in.</param>
+/// <param name="Assumptions">Every assumed constant used, with its value, basis and source.</param>
 public sealed record EstimateResponse(
     bool Fits,
     int Concurrency,
@@ -23,6 +25,7 @@ public sealed record EstimateResponse(
     ThroughputResponse Throughput,
     PerformanceResponse Performance,
     IReadOnlyList<string> Warnings,
+    UncertaintyResponse Uncertainty,
     IReadOnlyList<AssumptionResponse> Assumptions);
 
 /// <summary>Latency of one request.</summary>
@@ -129,5 +132,7 @@ public sealed record PerGpuMemoryResponse(
 /// <param name="Name">Stable name, e.g. hbmEfficiency.</param>
 /// <param name="Value">The value used.</param>
 /// <param name="Unit">Its unit.</param>
-/// <param name="Source">Where it comes from.</param>
-public sealed record AssumptionResponse(string Name, double Value, string Unit, string Source);
+/// <param name="Basis">measured (a fact a reference states) | fit (fitted to measured rows; the source says how many from how many
+/// sources) | assumption (assumed or uncalibrated). Example: fit.</param>
+/// <param name="Source">Where it comes from. Example: fit: 123 rows from 4 sources (trtllm serving rows of dense models on one pipeline stage), ...</param>
+public sealed record AssumptionResponse(string Name, double Value, string Unit, string Basis, string Source);

@@ -87,6 +87,7 @@ public static class RecommendationMapping
     {
         var estimate = plan.Estimate.ToResponse(plan.Input);
         var p = plan.Estimate.Performance;
+        var e2e = plan.Queueing + p.E2e;
         return new RecommendationPlanResponse(
             plan.Rank,
             plan.Hardware.Gpu.Id,
@@ -101,18 +102,20 @@ public static class RecommendationMapping
             Round(plan.CapacityRequestsPerSecondPerReplica),
             Math.Round(plan.Utilization, 4),
             new PlanLatencyResponse(Round(plan.Ttft.Milliseconds), Round(plan.Queueing.Milliseconds), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds),
-                Round((plan.Queueing + p.E2e).Milliseconds)),
+                Round(e2e.Milliseconds)),
             estimate.Throughput,
             estimate.Memory,
             estimate.Communication,
             Round(plan.CostPerHourUsd),
             Round(plan.CostPerMillionOutputTokensUsd),
             plan.MeetsSlo,
+            plan.MeetsSloAcrossBand,
             plan.ForcedAcrossNodes,
             plan.Why,
             new EngineArgsResponse(plan.EngineArgs.Vllm, plan.EngineArgs.Sglang, plan.EngineArgs.Trtllm, plan.EngineArgs.Notes),
             plan.Checklist,
-            estimate.Warnings);
+            estimate.Warnings,
+            plan.Estimate.ToUncertainty(plan.Ttft.Milliseconds, p.Tpot.Milliseconds, e2e.Milliseconds));
     }
 
     private static RejectedResponse ToResponse(Rejection r) => new(

@@ -48,11 +48,15 @@ public sealed record RecommendationResponse(
 /// <param name="CostPerHourUsd">All GPUs at the catalog's indicative price, USD/h. Example: 23.92.</param>
 /// <param name="CostPerMillionOutputTokensUsd">Cost per million output tokens at the target load, USD.</param>
 /// <param name="MeetsSlo">True: every plan meets the SLO.</param>
+/// <param name="MeetsSloAcrossBand">True when the pessimistic edge of each targeted figure's error band (TTFT with queueing, TPOT)
+/// still meets its target; false when the plan meets the SLO only at the estimate or its optimistic side (<c>why</c> says which).</param>
 /// <param name="ForcedAcrossNodes">True when tensor parallelism spans nodes because nothing inside one node fits.</param>
 /// <param name="Why">What decided this plan, with figures.</param>
 /// <param name="EngineArgs">Ready-to-run launch commands for one replica.</param>
 /// <param name="Checklist">What to verify on the machines: topology, all-reduce bandwidth, KV headroom.</param>
 /// <param name="Warnings">The estimate's warnings.</param>
+/// <param name="Uncertainty">Error bands of the replica's figures at <c>concurrencyPerReplica</c>; <c>ttftMs</c> and <c>e2eMs</c> are
+/// around <c>latency.ttftMs</c> and <c>latency.e2eMs</c> (queueing included, scaled by the engine figure's band).</param>
 public sealed record RecommendationPlanResponse(
     int Rank,
     string Gpu,
@@ -73,11 +77,13 @@ public sealed record RecommendationPlanResponse(
     double CostPerHourUsd,
     double CostPerMillionOutputTokensUsd,
     bool MeetsSlo,
+    bool MeetsSloAcrossBand,
     bool ForcedAcrossNodes,
     IReadOnlyList<string> Why,
     EngineArgsResponse EngineArgs,
     IReadOnlyList<string> Checklist,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    UncertaintyResponse Uncertainty);
 
 /// <summary>Latency of one request at the target load.</summary>
 /// <param name="TtftMs">Time to first token, ms: queueing + the engine's prefill and step wait. Example: 412.7.</param>

@@ -15,13 +15,21 @@ public static class SweepMapping
         foreach (var value in request.Vary.Values)
         {
             var input = SweepParameters.Apply(request.Base!, parameter, value).ToDomain(catalog);
-            var e = DeploymentEstimator.Estimate(input).ToResponse(input);
+            var estimate = DeploymentEstimator.Estimate(input);
+            var e = estimate.ToResponse(input);
             var m = e.Memory;
+            var u = e.Uncertainty;
+            var t = e.Throughput;
+            var perGpu = estimate.Bands.Throughput.Around(t.OutputTokensPerSecondPerGpu);
             points.Add(new SweepPointResponse(
                 value, e.Fits, e.Concurrency, e.Latency.TtftMs, e.Latency.TpotMs, e.Latency.E2eMs,
-                e.Throughput.OutputTokensPerSecond, e.Throughput.OutputTokensPerSecondPerGpu, e.Throughput.OutputTokensPerSecondPerUser,
-                e.Throughput.RequestsPerSecond, m.PerGpu.WeightsGiB, m.PerGpu.KvCacheGiB, m.PerGpu.KvCachePoolGiB, m.PerGpu.HeadroomGiB,
-                m.MaxConcurrentSequences, e.Communication.ShareOfDecodeStep, e.Performance.Bound, e.Fits || e.Warnings.Count == 0 ? null : e.Warnings[0]));
+                t.OutputTokensPerSecond, t.OutputTokensPerSecondPerGpu, t.OutputTokensPerSecondPerUser,
+                t.RequestsPerSecond, m.PerGpu.WeightsGiB, m.PerGpu.KvCacheGiB, m.PerGpu.KvCachePoolGiB, m.PerGpu.HeadroomGiB,
+                m.MaxConcurrentSequences, e.Communication.ShareOfDecodeStep, e.Performance.Bound, e.Fits || e.Warnings.Count == 0 ? null : e.Warnings[0],
+                u.TtftMs.Low, u.TtftMs.High, u.TpotMs.Low, u.TpotMs.High, u.E2eMs.Low, u.E2eMs.High,
+                u.OutputTokensPerSecond.Low, u.OutputTokensPerSecond.High, perGpu.Low, perGpu.High,
+                u.OutputTokensPerSecondPerUser.Low, u.OutputTokensPerSecondPerUser.High,
+                u.WeightsGiB.Low, u.WeightsGiB.High, u.KvCachePoolGiB.Low, u.KvCachePoolGiB.High));
         }
 
         return new SweepResponse(parameter, points);
