@@ -15,7 +15,7 @@ public sealed partial record CaseRow(IReadOnlyDictionary<string, string> Fields)
     public string Metric => this["metric"];
 
     /// <summary>The document the row comes from: its <c>source</c> up to the commit, version or location notes that follow the
-    /// path (" @…", " (…", ", …"), so two versions of one page, or two comments of one thread, are one source.</summary>
+    /// path (" @…", " (…", ", …", "#issuecomment-…"), so two versions of one page, or two comments of one thread, are one source.</summary>
     /// <remarks>Cross-validation holds out one document at a time: rows of one document share a setup and an author, so holding
     /// out a single version while another version of the same table trains the fit would leak.</remarks>
     public string Document => DocumentEnd().Split(this["source"], 2)[0].Trim();
@@ -41,7 +41,7 @@ public sealed partial record CaseRow(IReadOnlyDictionary<string, string> Fields)
     [GeneratedRegex(@"(?:^|[;\s])([a-z_]+)=([^;\s]+)")]
     private static partial Regex NoteSetting();
 
-    [GeneratedRegex(@" @| \(|, ")]
+    [GeneratedRegex(@" @| \(|, |#issuecomment-|#discussion_r|#pullrequestreview-")]
     private static partial Regex DocumentEnd();
 }
 

@@ -23,6 +23,23 @@ public static class CaseSets
         return rows;
     }
 
+    /// <summary>A markdown table of each set's source documents (the <see cref="CaseRow.Document"/> cross-validation holds out) and rows.</summary>
+    public static string SourceTable(IEnumerable<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var text = new System.Text.StringBuilder("| file | source document | rows | kinds |\n|---|---|---|---|\n");
+        foreach (var file in files)
+        {
+            foreach (var document in Read([file]).GroupBy(r => r.Document).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var kinds = string.Join(", ", document.Select(r => r.Kind).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"| {Path.GetFileName(file)} | {document.Key} | {document.Count()} | {kinds} |\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Every row of every set in the default folder.</summary>
     public static IReadOnlyList<CaseRow> All() => Read(Files(DefaultFolder));
 }

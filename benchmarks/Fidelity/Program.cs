@@ -11,10 +11,12 @@ using Sizing.Fidelity;
 //   --fit          refit every fitted constant on all rows and per held-out source (minutes); with the default sets it writes
 //                  src/Domain/Fidelity/Data/fits.json and benchmarks/Fidelity/cv-fits.json
 //   --write-bands  write src/Domain/Fidelity/Data/error-bands.json from the cross-validated errors
+//   --sources      print the sets and their source documents as the markdown table docs/calibration.md carries
 // Without --fit the figures come from the committed fits, each row predicted by a fit that excludes its source.
 var worst = 15;
 var fit = false;
 var writeBands = false;
+var sources = false;
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
@@ -29,6 +31,9 @@ for (var i = 0; i < args.Length; i++)
         case "--write-bands":
             writeBands = true;
             break;
+        case "--sources":
+            sources = true;
+            break;
         default:
             files.Add(args[i]);
             break;
@@ -42,8 +47,14 @@ if (defaultSets)
 }
 
 var rows = CaseSets.Read(files);
+if (sources)
+{
+    Console.Write(CaseSets.SourceTable(files));
+    return 0;
+}
+
 var catalog = HardwareCatalog.BuiltIn;
-var root = RepositoryRoot();
+var root = RepositoryPaths.Root;
 Console.WriteLine($"{rows.Count} cases from {string.Join(", ", files.Select(Path.GetFileName))}");
 
 FitDocument all;
@@ -76,17 +87,4 @@ static void Write(string path, string content)
 {
     File.WriteAllText(path, content);
     Console.WriteLine($"wrote {path}");
-}
-
-static string RepositoryRoot()
-{
-    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Sizing.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    return Directory.GetCurrentDirectory();
 }

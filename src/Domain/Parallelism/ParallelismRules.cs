@@ -5,7 +5,7 @@ namespace Sizing.Domain;
 
 /// <summary>Which parallel degrees a model can actually run with.</summary>
 /// <remarks>
-/// vLLM asserts <c>total_num_heads % tp_size == 0</c> (formulas.md §1.7) and needs the KV heads to split evenly or be
+/// vLLM asserts <c>total_num_heads % tp_size == 0</c> (docs/formulas.md §1.7) and needs the KV heads to split evenly or be
 /// replicated whole; pipeline stages need at least one layer; expert parallelism sits inside the tensor group
 /// (TensorRT-LLM: moe_tp_size × moe_ep_size = tp_size) and must divide the experts.
 /// </remarks>

@@ -42,7 +42,7 @@ public sealed record PerformanceEstimate(
 /// <param name="MicroBatches">Micro-batches kept in flight (at most one per stage, at most the concurrency).</param>
 /// <param name="HopBytes">Bytes one decode micro-batch sends to the next stage (hidden state and residual).</param>
 /// <param name="HopTime">Time of one such send.</param>
-/// <param name="BubbleFraction">Idle fraction of each stage: (p − 1)/(m + p − 1) (GPipe; formulas.md §1.8).</param>
+/// <param name="BubbleFraction">Idle fraction of each stage: (p − 1)/(m + p − 1) (GPipe; docs/formulas.md §1.8).</param>
 public sealed record PipelineFigures(int Stages, int LayersPerStage, int MicroBatches, Bytes HopBytes, Seconds HopTime, double BubbleFraction);
 
 /// <summary>Latency and throughput from the step model, for static and continuous batching.</summary>
@@ -53,7 +53,7 @@ public sealed record PipelineFigures(int Stages, int LayersPerStage, int MicroBa
 /// B/out requests whose replacements bring B·in/out prompt tokens, so each step carries B decodes plus that many prompt
 /// tokens, limited by the batched-token budget (chunked prefill). Throughput = B / TPOT per replica. A new prompt waits
 /// for the step budget as in an M/D/1 queue, ρ/(2(1 − ρ)) steps on top of half a step, then runs its chunks.</para>
-/// <para>Pipeline parallelism never lowers TPOT: a token still crosses every stage, plus (p − 1) hops (formulas.md §1.8);
+/// <para>Pipeline parallelism never lowers TPOT: a token still crosses every stage, plus (p − 1) hops (docs/formulas.md §1.8);
 /// with p micro-batches in flight the stages work concurrently, which is where its throughput comes from.</para>
 /// </remarks>
 public static class PerformanceEstimator

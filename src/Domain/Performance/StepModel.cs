@@ -10,13 +10,13 @@ namespace Sizing.Domain.Performance;
 /// <summary>The time of one engine step on one pipeline stage: a roofline of bytes and FLOPs plus exposed communication.</summary>
 /// <remarks>
 /// <para>Per GPU, a step that carries <c>B</c> decoding sequences at context <c>c</c> and <c>P</c> prompt tokens costs
-/// <c>smoothmax(bytes / (HBM·η_mem), FLOPs / (peak·η_c))</c> + exposed collectives + overheads (formulas.md §1.5), where
+/// <c>smoothmax(bytes / (HBM·η_mem), FLOPs / (peak·η_c))</c> + exposed collectives + overheads (docs/formulas.md §1.5), where
 /// bytes = weights (MoE: only the experts the step's tokens touch) + the KV the decoding sequences read, FLOPs =
 /// 2·N_active/tp per token + 4·L·c·nq·d/tp of attention per decoding token + 2·L·S·P·nq·d/tp for the prompt chunk
-/// (Kaplan et al. 2020; formulas.md §1.4), η_c = η_max·M/(M + M½) for M tokens in the step. The smooth maximum (t_mem^q + t_c^q)^(1/q) stands for the imperfect overlap of
+/// (Kaplan et al. 2020; docs/formulas.md §1.4), η_c = η_max·M/(M + M½) for M tokens in the step. The smooth maximum (t_mem^q + t_c^q)^(1/q) stands for the imperfect overlap of
 /// memory traffic and math near the ridge point; KV reads get their own (lower) efficiency.</para>
-/// <para>Tensor parallelism adds two all-reduces per layer of M·h activations (Megatron; formulas.md §1.7); expert
-/// parallelism replaces the MoE all-reduce by a dispatch and a combine all-to-all of M·top-k·h (formulas.md §1.9).</para>
+/// <para>Tensor parallelism adds two all-reduces per layer of M·h activations (Megatron; docs/formulas.md §1.7); expert
+/// parallelism replaces the MoE all-reduce by a dispatch and a combine all-to-all of M·top-k·h (docs/formulas.md §1.9).</para>
 /// </remarks>
 internal sealed class StepModel
 {
@@ -132,7 +132,7 @@ internal sealed class StepModel
         return Collectives.Estimate(CollectiveOperation.SendRecv, hopTopology, 2, HopBytes(tokens), CollectiveImplementation.Nccl, _communication).Time;
     }
 
-    /// <summary>vLLM sends both hidden_states and residual between stages (IntermediateTensors; formulas.md §1.8).</summary>
+    /// <summary>vLLM sends both hidden_states and residual between stages (IntermediateTensors; docs/formulas.md §1.8).</summary>
     public Bytes HopBytes(double tokens) =>
         new(checked((long)Math.Ceiling(tokens * _model.HiddenSize * _assumptions.ActivationBytes * 2)));
 

@@ -36,4 +36,24 @@ public sealed class CaseCsvTests
 
         Assert.Equal(expected, value, 9);
     }
+
+    [Theory]
+    [InlineData("github NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md @00f37686aa854010d68bcbd0f4ab000221541ca6")]
+    [InlineData("github NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md (older stored version documenting v0.21 benchmarks)")]
+    public void Document_VersionsOfOnePage_AreOneSource(string source)
+    {
+        var row = new CaseRow(new Dictionary<string, string> { ["source"] = source });
+
+        Assert.Equal("github NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md", row.Document);
+    }
+
+    [Theory]
+    [InlineData("https://github.com/vllm-project/vllm/issues/10517 (comment by kaspersiminski, 2024-12-02)")]
+    [InlineData("https://github.com/vllm-project/vllm/issues/10517#issuecomment-2512345678")]
+    public void Document_CommentsOfOneThread_AreOneSource(string source)
+    {
+        var row = new CaseRow(new Dictionary<string, string> { ["source"] = source });
+
+        Assert.Equal("https://github.com/vllm-project/vllm/issues/10517", row.Document);
+    }
 }

@@ -6,7 +6,7 @@ using Sizing.Domain.Performance;
 
 namespace Sizing.Domain.Tests.Performance;
 
-/// <summary>Latency and throughput: formulas.md §3 worked examples and the invariants any honest model keeps.</summary>
+/// <summary>Latency and throughput: docs/formulas.md §3 worked examples and the invariants any honest model keeps.</summary>
 public sealed class PerformanceEstimatorTests
 {
     private static readonly HardwareCatalog Catalog = HardwareCatalog.BuiltIn;
@@ -24,13 +24,13 @@ public sealed class PerformanceEstimatorTests
     }
 
     [Theory]
-    [InlineData(4, 10.6)] // formulas.md §3: (35.28 GB + 0.19 GB) / 3.35 TB/s at 100 % of HBM peak
+    [InlineData(4, 10.6)] // docs/formulas.md §3: (35.28 GB + 0.19 GB) / 3.35 TB/s at 100 % of HBM peak
     [InlineData(8, 5.3)]  // (17.64 + 0.09) GB / 3.35 TB/s
     public void Tpot_Llama3_70bBatchOneOnH100_IsTheWeightStreamOverSustainedBandwidth(int tp, double peakBandwidthBoundMs)
     {
         var estimate = Estimate(tp: tp);
 
-        // Real kernels sustain 60-80 % of peak HBM (formulas.md §3), and the 160 serialized all-reduces add ≈ 0.8-1.6 ms.
+        // Real kernels sustain 60-80 % of peak HBM (docs/formulas.md §3), and the 160 serialized all-reduces add ≈ 0.8-1.6 ms.
         var tpot = estimate.Performance.Tpot.Milliseconds;
         Assert.InRange(tpot, peakBandwidthBoundMs / 0.85, (peakBandwidthBoundMs / 0.6) + 1.6 + 1.0);
     }
@@ -41,9 +41,9 @@ public sealed class PerformanceEstimatorTests
         var estimate = Estimate(tp: 8);
 
         var collectives = estimate.Performance.DecodeStep.Collectives;
-        Assert.Equal(16_384, collectives.AllReduceMessage.Value); // formulas.md §2(b): 1 token × 8192 × 2 B
+        Assert.Equal(16_384, collectives.AllReduceMessage.Value); // docs/formulas.md §2(b): 1 token × 8192 × 2 B
         Assert.Equal(160, collectives.AllReduces);                 // 2 per layer × 80 layers
-        Assert.InRange(collectives.AllReduceTime.Microseconds, 3, 12); // α-dominated: 5-10 µs per op on NVLink (formulas.md §1.6)
+        Assert.InRange(collectives.AllReduceTime.Microseconds, 3, 12); // α-dominated: 5-10 µs per op on NVLink (docs/formulas.md §1.6)
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class PerformanceEstimatorTests
     {
         var estimate = Estimate(tp: 8);
 
-        // formulas.md §3: ≈ 74 ms of compute at MFU 0.5 plus 20-25 ms of all-reduces → TTFT ≈ 95-100 ms.
+        // docs/formulas.md §3: ≈ 74 ms of compute at MFU 0.5 plus 20-25 ms of all-reduces → TTFT ≈ 95-100 ms.
         Assert.InRange(estimate.Performance.Ttft.Milliseconds, 70, 140);
     }
 
@@ -93,7 +93,7 @@ public sealed class PerformanceEstimatorTests
         var single = Estimate(tp: 4, pp: 1, concurrency: 1, batching: batching);
         var pipelined = Estimate(tp: 4, pp: 2, concurrency: 1, batching: batching);
 
-        // formulas.md §1.8: a token still crosses all 80 layers, plus one stage-to-stage hop.
+        // docs/formulas.md §1.8: a token still crosses all 80 layers, plus one stage-to-stage hop.
         Assert.True(pipelined.Performance.Tpot > single.Performance.Tpot);
     }
 
@@ -146,7 +146,7 @@ public sealed class PerformanceEstimatorTests
         var two = Run(spec).Performance.DecodeStep.Collectives;
         var four = Run(topFour).Performance.DecodeStep.Collectives;
 
-        Assert.Equal(2 * two.DispatchBytes.Value, four.DispatchBytes.Value); // tokens × top-k × hidden × 2 B (formulas.md §1.9)
+        Assert.Equal(2 * two.DispatchBytes.Value, four.DispatchBytes.Value); // tokens × top-k × hidden × 2 B (docs/formulas.md §1.9)
         Assert.True(four.AllToAllTime > two.AllToAllTime);
     }
 

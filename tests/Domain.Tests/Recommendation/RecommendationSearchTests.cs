@@ -17,7 +17,7 @@ public sealed class RecommendationSearchTests
 
         var result = RecommendationSearch.Search(input);
 
-        // vLLM asserts total_num_heads % tp_size == 0 (formulas.md §1.7): 64 heads do not split 6 ways.
+        // vLLM asserts total_num_heads % tp_size == 0 (docs/formulas.md §1.7): 64 heads do not split 6 ways.
         var tp6 = Assert.Single(result.Rejected, r => r.Parallelism.Tensor == 6);
         Assert.Equal(RejectionKind.InvalidParallelism, tp6.Kind);
         Assert.Contains("64 attention heads are not divisible by tensor parallel 6", tp6.Reasons[0], StringComparison.Ordinal);
@@ -30,7 +30,7 @@ public sealed class RecommendationSearchTests
 
         var result = RecommendationSearch.Search(input);
 
-        // 70.55 B parameters × 2 bytes = 131.4 GiB of weights against 0.9 × 79.19 GiB = 71.3 GiB (formulas.md §2f).
+        // 70.55 B parameters × 2 bytes = 131.4 GiB of weights against 0.9 × 79.19 GiB = 71.3 GiB (docs/formulas.md §2f).
         var tp1 = Assert.Single(result.Rejected, r => r.Parallelism is { Tensor: 1, Pipeline: 1 });
         Assert.Equal(RejectionKind.DoesNotFit, tp1.Kind);
         Assert.Contains("needs 131.4 GiB of weights per GPU of 71.3 GiB usable", tp1.Reasons[0], StringComparison.Ordinal);
