@@ -113,9 +113,12 @@ public static class CasePredictor
             return answer(figure, null, regime);
         }
 
-        if (!memory.Fits && row["batching"] != "static")
+        // The API answers a deployment that does not fit with its figures and fits: false, and so does this: a closed loop of
+        // more clients than the KV pool holds is a measured regime, not a refusal. Only a deployment that leaves no KV cache
+        // at all (the engine would not start) is refused.
+        if (memory.KvCachePool.Value <= 0)
         {
-            return answer(null, "the model predicts this deployment does not fit: " + string.Join("; ", memory.Reasons), regime);
+            return answer(null, "the model predicts this deployment leaves no KV cache: " + string.Join("; ", memory.Reasons), regime);
         }
 
         var performance = PerformanceEstimator.Estimate(input, memory, a.Performance, a.Communication, a.Memory);
