@@ -26,8 +26,6 @@ public static class FitGroups
 {
     public static IReadOnlyList<FitGroup> All { get; } = Build();
 
-    public static FitGroup Named(string name) => All.Single(g => g.Name == name);
-
     /// <summary>The group a row is fitted in, or null.</summary>
     public static FitGroup? Of(CaseRow row, HardwareCatalog catalog) => All.FirstOrDefault(g => g.Includes(row, catalog));
 
