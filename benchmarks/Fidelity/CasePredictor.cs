@@ -28,6 +28,7 @@ public static class CasePredictor
         "kv_cache_gib_per_gpu" or "kv_capacity_tokens" or "max_concurrency" => "kv",
         "activation_peak_gib" or "peak_torch_gib" or "non_torch_gib" => "activation",
         "matmul_tflops" => "gemm",
+        "hbm_bandwidth_GBps" => "membw",
         _ => "other",
     };
 
@@ -43,6 +44,7 @@ public static class CasePredictor
                 "collective" => new Prediction(row, family, Collective(row, catalog), null),
                 "memory" or "serving" => Deployment(row, catalog, family, assumptions),
                 "gemm" => new Prediction(row, family, null, "a GEMM peak is a fact about the GPU (it bounds computeEfficiency), not a deployment prediction"),
+                "membw" => new Prediction(row, family, null, "a bandwidth measurement is a fact about the GPU (it bounds hbmEfficiency), not a deployment prediction"),
                 _ => new Prediction(row, family, null, $"unknown kind '{row.Kind}'"),
             };
         }
