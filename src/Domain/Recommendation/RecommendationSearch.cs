@@ -93,18 +93,22 @@ public static class RecommendationSearch
         {
             foreach (var ep in ExpertDegrees(model, tp, input.Engine))
             {
+                var settled = false;
                 for (var pp = 1; (long)tp * pp <= input.MaxGpus; pp *= 2)
                 {
-                    // A replica that needs more than one node fills each node's tensor group before adding stages
-                    // (TP 8 × PP 4, never TP 2 × PP 16): PP only ever adds memory, so a narrower TP spread over more
-                    // nodes is slower at the same GPU count and is not a plan a person would run.
-                    if (pp > 1 && tp < fullTp && (long)tp * pp > hardware.GpusPerNode)
-                    {
-                        break;
-                    }
-
                     var parallelism = new Parallelism(tp, pp, ep);
                     state.Candidates += input.MaxGpus / parallelism.GpusPerReplica;
+
+                    // Dominated layouts are decided without an estimate. A replica that needs more than one node fills each
+                    // node's tensor group before adding stages (TP 8 × PP 4, never TP 2 × PP 16): PP only ever adds memory,
+                    // so a narrower TP spread over more nodes is slower at the same GPU count. And once a layout fits, more
+                    // stages of the same TP only add GPUs and hops (PP never lowers TPOT), while two replicas of the smaller
+                    // layout carry the same load on the same GPUs.
+                    if (settled || (pp > 1 && tp < fullTp && (long)tp * pp > hardware.GpusPerNode))
+                    {
+                        continue;
+                    }
+
                     if (unsupported is { } reason)
                     {
                         state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, reason.Kind, [reason.Text], null, null, 0));
@@ -124,12 +128,10 @@ public static class RecommendationSearch
                         continue;
                     }
 
-                    // Once a layout fits, more stages of the same TP only add GPUs and hops (PP never lowers TPOT), and
-                    // two replicas of the smaller layout carry the same load on the same GPUs: stop adding stages.
                     if (Evaluate(state, hardwareIndex, parallelism, weights, kv, forced: false))
                     {
                         anyFitsInNode = true;
-                        break;
+                        settled = true;
                     }
                 }
             }
