@@ -83,6 +83,7 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "pipeline": 100000 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.pipeline")]
     [InlineData("""{ "model": "mixtral-8x7b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 2, "expert": 8 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.expert")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "weights": "fp6" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "precision.weights")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "kvCache": "fp4" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "precision.kvCache")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": -5, "outputTokens": 1 } }""", "workload.inputTokens")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1, "concurrency": 0 } }""", "workload.concurrency")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1, "batching": "dynamic" } }""", "workload.batching")]
@@ -98,6 +99,27 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
 
         var message = reply.AssertValidationProblem(field);
         Assert.False(string.IsNullOrWhiteSpace(message));
+    }
+
+    [Fact]
+    public async Task Post_Fp4KvCacheOnHopper_Returns400SayingItNeedsBlackwell()
+    {
+        var reply = await fixture.CreateClient().PostAsync(Route,
+            """{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "kvCache": "fp4" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""");
+
+        var message = reply.AssertValidationProblem("precision.kvCache");
+        Assert.Contains("needs Blackwell", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_Nvfp4WeightsOnMi300x_Returns200WithFitsFalseAndTheReason()
+    {
+        var reply = await fixture.CreateClient().PostAsync(Route,
+            """{ "model": "deepseek-r1", "hardware": { "gpu": "mi300x" }, "parallelism": { "tensor": 8, "expert": 8 }, "precision": { "weights": "fp4" }, "workload": { "inputTokens": 1024, "outputTokens": 128 } }""");
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.False(reply.Json.GetProperty("fits").GetBoolean());
+        Assert.Contains(reply.Json.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("ROCm has no NVFP4 kernels", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Sizing.Domain.Deployment;
 
 namespace Sizing.Domain.Catalog;
 
@@ -55,6 +56,30 @@ internal static partial class CatalogRules
         Required(source, id, "name", entry.Name, problems);
         Required(source, id, "source", entry.Source, problems);
     }
+
+    public static void CheckCheckpoint(string source, Checkpoint checkpoint, List<CatalogProblem> problems)
+    {
+        var id = string.IsNullOrEmpty(checkpoint.Repository) ? "(no repository)" : checkpoint.Repository;
+        CheckId(source, id, checkpoint.Model, problems);
+        Required(source, id, "source", checkpoint.Source, problems);
+        if (!HfRepository().IsMatch(checkpoint.Repository))
+        {
+            problems.Add(new CatalogProblem(source, id, "repository", "must be a Hugging Face repository id, owner/name."));
+        }
+
+        if (checkpoint.Format.IsSixteenBitOrWider() != (checkpoint.QuantMethod is null))
+        {
+            problems.Add(new CatalogProblem(source, id, "quantMethod", "a quantized checkpoint names its config.json quant_method; a 16-bit one has none."));
+        }
+
+        if (checkpoint.Vendor is not (null or "nvidia" or "amd"))
+        {
+            problems.Add(new CatalogProblem(source, id, "vendor", "must be nvidia, amd or absent."));
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    private static partial Regex HfRepository();
 
     private static void CheckId(string source, string id, string value, List<CatalogProblem> problems)
     {

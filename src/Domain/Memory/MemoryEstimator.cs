@@ -75,6 +75,8 @@ public static class MemoryEstimator
         var model = input.Model;
         var parallelism = input.Parallelism;
         var reasons = new List<string>(ParallelismRules.Check(model, parallelism));
+        var format = PrecisionSupport.AssumedFormat(model, input.WeightPrecision);
+        reasons.AddRange(PrecisionSupport.Problems(model, input.Gpu, input.Engine, input.WeightPrecision, format, input.KvPrecision).Select(p => "unsupported: " + p));
         var warnings = new List<string>();
 
         var weights = WeightCalculator.PerGpu(model, parallelism, input.WeightPrecision, input.Engine, a);

@@ -50,13 +50,23 @@ internal static class PlanBuilder
             warnings, Pareto(state), Assumptions(state));
     }
 
-    private static IEnumerable<Candidate> Rank(List<Candidate> found, Objective objective) => objective switch
+    private static IEnumerable<Candidate> Rank(List<Candidate> found, Objective objective) => TieBreak(objective switch
     {
         Objective.MinGpus => found.OrderBy(c => c.TotalGpus).ThenBy(c => c.CostPerHourUsd).ThenBy(c => c.Estimate.Tpot.Value),
         Objective.MinLatency => found.OrderBy(c => c.Estimate.Tpot.Value).ThenBy(c => c.Ttft.Value).ThenBy(c => c.CostPerHourUsd),
         Objective.MaxThroughputPerGpu => found.OrderByDescending(c => c.SaturatedPerGpu).ThenBy(c => c.CostPerHourUsd),
         _ => found.OrderBy(c => c.CostPerHourUsd).ThenBy(c => c.Estimate.Tpot.Value).ThenBy(c => c.TotalGpus),
-    };
+    });
+
+    /// <summary>Plans equal on the objective's keys: the simpler layout first (fewer GPUs per replica, fewer stages, smaller TP,
+    /// smaller EP), then the wider weight format (less accuracy risk), then the GPU id, so the order never depends on the search's.</summary>
+    private static IOrderedEnumerable<Candidate> TieBreak(IOrderedEnumerable<Candidate> ranked) => ranked
+        .ThenBy(c => c.Layout.Parallelism.GpusPerReplica)
+        .ThenBy(c => c.Layout.Parallelism.Pipeline)
+        .ThenBy(c => c.Layout.Parallelism.Tensor)
+        .ThenBy(c => c.Layout.Parallelism.Expert)
+        .ThenByDescending(c => c.Layout.Weights.BytesPerElement())
+        .ThenBy(c => c.Layout.Hardware.Gpu.Id, StringComparer.Ordinal);
 
     private static int KindOrder(RejectionKind kind) => kind switch
     {

@@ -85,17 +85,30 @@ public static class RecommendationSearch
         var hardware = input.Hardware[hardwareIndex];
         var model = input.Model;
         var kv = KvCacheDefaults.For(input.Engine, weights);
-        var unsupported = UnsupportedReason(hardware, weights);
+        var unsupported = UnsupportedReason(input, hardware, weights, kv);
         var anyFitsInNode = false;
+        var fullTp = FullNodeTensorDegree(model, input.MaxGpus, hardware.GpusPerNode);
         List<Parallelism>? spanning = null;
         foreach (var tp in Degrees(input.MaxGpus, hardware.GpusPerNode))
         {
             foreach (var ep in ExpertDegrees(model, tp, input.Engine))
             {
+                var settled = false;
                 for (var pp = 1; (long)tp * pp <= input.MaxGpus; pp *= 2)
                 {
                     var parallelism = new Parallelism(tp, pp, ep);
                     state.Candidates += input.MaxGpus / parallelism.GpusPerReplica;
+
+                    // Dominated layouts are decided without an estimate. A replica that needs more than one node fills each
+                    // node's tensor group before adding stages (TP 8 × PP 4, never TP 2 × PP 16): PP only ever adds memory,
+                    // so a narrower TP spread over more nodes is slower at the same GPU count. And once a layout fits, more
+                    // stages of the same TP only add GPUs and hops (PP never lowers TPOT), while two replicas of the smaller
+                    // layout carry the same load on the same GPUs.
+                    if (settled || (pp > 1 && tp < fullTp && (long)tp * pp > hardware.GpusPerNode))
+                    {
+                        continue;
+                    }
+
                     if (unsupported is { } reason)
                     {
                         state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, reason.Kind, [reason.Text], null, null, 0));
@@ -115,7 +128,11 @@ public static class RecommendationSearch
                         continue;
                     }
 
-                    anyFitsInNode |= Evaluate(state, hardwareIndex, parallelism, weights, kv, forced: false);
+                    if (Evaluate(state, hardwareIndex, parallelism, weights, kv, forced: false))
+                    {
+                        anyFitsInNode = true;
+                        settled = true;
+                    }
                 }
             }
         }
@@ -332,8 +349,23 @@ public static class RecommendationSearch
         };
     }
 
-    /// <summary>Scale-up links a GPU does not have, and weight formats it cannot serve sensibly.</summary>
-    private static (RejectionKind Kind, string Text)? UnsupportedReason(HardwareOption hardware, Precision weights)
+    /// <summary>The widest tensor degree within one node that the model's heads allow: the TP a multi-node replica uses.</summary>
+    private static int FullNodeTensorDegree(ModelArchitecture model, int maxGpus, int gpusPerNode)
+    {
+        var best = 1;
+        foreach (var tp in Degrees(maxGpus, gpusPerNode))
+        {
+            if (tp <= gpusPerNode && ParallelismRules.Check(model, new Parallelism(tp, 1, 1)).Count == 0)
+            {
+                best = tp;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Scale-up links a GPU does not have, and formats the engine cannot run on it (<see cref="PrecisionSupport"/>).</summary>
+    private static (RejectionKind Kind, string Text)? UnsupportedReason(RecommendationInput input, HardwareOption hardware, Precision weights, Precision kv)
     {
         var gpu = hardware.Gpu;
         var scaleUp = gpu.Interconnect.ScaleUp;
@@ -348,12 +380,11 @@ public static class RecommendationSearch
             return (RejectionKind.UnsupportedLink, Invariant($"{gpu.Id} has {(scaleUp == "none" ? "no scale-up link" : scaleUp)}, so its nodes cannot be {EnumName(hardware.IntraNode)}"));
         }
 
-        if (weights == Precision.Fp4 && gpu.DenseTflops.Fp4 is null && gpu.DenseTflops.Fp8 is null)
-        {
-            return (RejectionKind.UnsupportedPrecision, Invariant($"fp4 weights need FP4 tensor cores (Blackwell) or, weight-only, FP8-capable kernels (Ada, Hopper); {gpu.Id} ({gpu.Architecture}) has neither"));
-        }
-
-        return null;
+        var format = CheckpointChoice.For(input.Model, input.Checkpoints, gpu, input.Engine, weights).Format;
+        var problems = PrecisionSupport.Problems(input.Model, gpu, input.Engine, weights, format, kv);
+        return problems.Count > 0
+            ? (RejectionKind.UnsupportedPrecision, Invariant($"{EnumName(input.Engine)} cannot run {EnumText.Of(format)} weights with a {EnumName(kv)} KV cache on {gpu.Id}: {string.Join("; ", problems)}"))
+            : null;
     }
 
     /// <summary>A note when the GPU runs a format weight-only (dequantised into 16-bit GEMMs) rather than on its tensor cores.</summary>
@@ -362,7 +393,7 @@ public static class RecommendationSearch
         Precision.Fp8 when gpu.DenseTflops.Fp8 is null => Invariant($"{gpu.Id} has no FP8 tensor cores: fp8 runs weight-only (W8A16 Marlin), halving weight bytes but computing in 16-bit"),
         Precision.Int8 when gpu.DenseTflops.Int8 is null => Invariant($"{gpu.Id} has no INT8 tensor cores: int8 runs weight-only"),
         Precision.Int4 => "int4 runs weight-only (AWQ/GPTQ Marlin kernels): about a quarter of the bf16 weight bytes with 16-bit compute; check accuracy on your task",
-        Precision.Fp4 when gpu.DenseTflops.Fp4 is null => Invariant($"{gpu.Id} has no FP4 tensor cores: fp4 (NVFP4) runs weight-only with FP8 or 16-bit compute"),
+        Precision.Fp4 when gpu.DenseTflops.Fp4 is null => Invariant($"{gpu.Id} has no FP4 tensor cores: fp4 runs weight-only (vLLM's Marlin NVFP4/MXFP4 kernels) with 16-bit compute"),
         _ => null,
     };
 

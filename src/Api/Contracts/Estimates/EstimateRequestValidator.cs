@@ -15,6 +15,13 @@ public sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest
             .SetValidator(new HardwareRequestValidator(catalog)!);
         RuleFor(r => r.Parallelism).SetValidator(new ParallelismRequestValidator()!).When(r => r.Parallelism is not null);
         RuleFor(r => r.Precision).SetValidator(new PrecisionRequestValidator()!).When(r => r.Precision is not null);
+        // Refused outright where no engine has the format on this GPU (fp4 KV off Blackwell); an engine that lacks a format
+        // another engine has is an estimate with fits: false and the reason.
+        RuleFor(r => r.Precision!.KvCache)
+            .Must((r, kv) => PrecisionSupport.AnyEngineRunsKvCache(catalog.FindGpu(r.Hardware!.Gpu!)!, EnumText.Parse<Precision>(kv!)))
+            .When(r => r.Precision?.KvCache is { } kv && EnumText.IsValid<Precision>(kv) && r.Hardware?.Gpu is { } gpu && catalog.FindGpu(gpu) is not null)
+            .OverridePropertyName("precision.kvCache")
+            .WithMessage(r => $"'kvCache' {r.Precision!.KvCache} is not supported: {PrecisionSupport.KvCacheProblem(catalog.FindGpu(r.Hardware!.Gpu!)!, Engine.Generic, EnumText.Parse<Precision>(r.Precision.KvCache!))}.");
         RuleFor(r => r.Workload).NotNull().WithMessage("'workload' is required, with 'inputTokens' and 'outputTokens'.")
             .SetValidator(new WorkloadRequestValidator()!);
         RuleFor(r => r.Engine).Must(EnumText.IsValid<Engine>).When(r => r.Engine is not null)

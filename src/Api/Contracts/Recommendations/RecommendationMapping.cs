@@ -40,6 +40,7 @@ public static class RecommendationMapping
             request.Objective is { } o ? EnumText.Parse<Objective>(o) : Objective.MinCost,
             request.Limit ?? 5,
             request.GpuMemoryUtilization,
+            Checkpoints: request.Model is { } model ? CheckpointCatalog.BuiltIn.For(model) : [],
             Stop: stop);
     }
 
