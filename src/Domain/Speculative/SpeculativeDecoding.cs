@@ -16,7 +16,8 @@ public enum SpeculativeMethod
     [JsonStringEnumMemberName("eagle")] Eagle,
 }
 
-/// <summary>One speculative decoding configuration at one batch size, with the step costs it trades.</summary>
+/// <summary>One speculative decoding configuration at one batch size, with the step costs it trades (whatever drafts: the
+/// method shows only in <paramref name="DraftStep"/> and the acceptance rate).</summary>
 /// <param name="DraftTokens">k: tokens drafted per step (vLLM num_speculative_tokens, SGLang speculative_num_steps,
 /// TensorRT-LLM num_nextn_predict_layers).</param>
 /// <param name="AcceptanceRate">a: probability a draft token is accepted given the ones before it were (chain drafting).</param>
@@ -26,7 +27,6 @@ public enum SpeculativeMethod
 /// <param name="DraftStep">One drafting pass for the batch (one token per sequence): one MTP module or EAGLE head, or the
 /// draft model's whole step.</param>
 public sealed record SpeculativeInput(
-    SpeculativeMethod Method,
     int DraftTokens,
     double AcceptanceRate,
     int Batch,

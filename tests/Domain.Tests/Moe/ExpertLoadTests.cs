@@ -70,4 +70,16 @@ public sealed class ExpertLoadTests
     {
         Assert.Equal(8, ExpertLoad.RanksReached(256, 8, 256, 32, null), 1e-9);
     }
+
+    [Fact]
+    public void Describe_NamesEveryDeepEpRowAndThePopularitySpreadWithTheirSources()
+    {
+        var a = MoeAssumptions.Default;
+
+        var described = a.Describe();
+
+        Assert.Equal(2 + a.NormalInternode.Count + (2 * a.LowLatency.Count) + 4, described.Count);
+        Assert.Contains(described, d => d.Name == "moe.deepep.low-latency-ep256-combine" && d.Value == 360);
+        Assert.All(described, d => Assert.False(string.IsNullOrWhiteSpace(d.Source)));
+    }
 }

@@ -13,7 +13,7 @@ public sealed class SpeculativeDecodingTests
 
     private static SpeculativeEstimate Estimate(int batch, int draftTokens = 3, double acceptance = 0.8, double draftShare = 1.0 / 61) =>
         SpeculativeDecoding.Estimate(new SpeculativeInput(
-            SpeculativeMethod.Mtp, draftTokens, acceptance, batch, Step(batch), Step(batch * (draftTokens + 1)), Step(batch) * draftShare));
+            draftTokens, acceptance, batch, Step(batch), Step(batch * (draftTokens + 1)), Step(batch) * draftShare));
 
     [Theory]
     [InlineData(0.85, 1, 1.85)]
@@ -32,7 +32,7 @@ public sealed class SpeculativeDecodingTests
         // DeepSeek-V3 report §5.4.3: 85-90 % acceptance of the second token "delivering 1.8 times TPS". One MTP module is one
         // more transformer block on a 61-layer model; a memory-bound verification of 2 tokens costs one plain step.
         var estimate = SpeculativeDecoding.Estimate(new SpeculativeInput(
-            SpeculativeMethod.Mtp, 1, SpeculativeDecoding.DeepSeekMtpAcceptanceRate, 1, Step(1), Step(2), Step(1) / 61));
+            1, SpeculativeDecoding.DeepSeekMtpAcceptanceRate, 1, Step(1), Step(2), Step(1) / 61));
 
         Assert.Equal(1.8, estimate.Speedup, 1.8 * 0.05);
         Assert.True(estimate.Pays);
