@@ -74,7 +74,7 @@ public static class MemoryEstimator
         var a = assumptions ?? MemoryAssumptions.Default;
         var model = input.Model;
         var parallelism = input.Parallelism;
-        var reasons = new List<string>(ParallelismRules.Check(model, parallelism));
+        var reasons = new List<string>(ParallelismRules.Check(model, parallelism, input.Engine));
         var format = PrecisionSupport.AssumedFormat(model, input.WeightPrecision);
         reasons.AddRange(PrecisionSupport.Problems(model, input.Gpu, input.Engine, input.WeightPrecision, format, input.KvPrecision).Select(p => "unsupported: " + p));
         var warnings = new List<string>();
@@ -104,10 +104,13 @@ public static class MemoryEstimator
         var perSequence = KvCacheCalculator.PerSequencePerGpu(model, parallelism, input.KvPrecision, input.SequenceLength, input.BlockSize);
         var usablePool = Bytes.Max(pool, Bytes.Zero);
         var effectivePerToken = (double)perSequenceAtMax.Value / input.MaxModelLength;
+
+        // Under DP attention every attention rank keeps its own sequences in its own pool, so a replica holds AttentionData pools.
+        var ranks = parallelism.AttentionData;
         var capacityTokens = effectivePerToken > 0
-            ? (long)Math.Floor(usablePool.Value / effectivePerToken / input.BlockSize) * input.BlockSize
+            ? (long)Math.Floor(usablePool.Value / effectivePerToken / input.BlockSize) * input.BlockSize * ranks
             : 0;
-        var maxSequences = perSequence.Value > 0 ? (double)usablePool.Value / perSequence.Value : 0;
+        var maxSequences = perSequence.Value > 0 ? (double)usablePool.Value / perSequence.Value * ranks : 0;
 
         if (pool <= Bytes.Zero)
         {
@@ -118,15 +121,17 @@ public static class MemoryEstimator
             reasons.Add(Invariant($"one {input.MaxModelLength}-token sequence needs {perSequenceAtMax.GiB:0.##} GiB of KV per GPU but the pool holds {pool.GiB:0.##} GiB"));
         }
 
-        var concurrency = input.Concurrency ?? Math.Max(1, Math.Min(maxSeqs, (int)Math.Floor(maxSequences)));
+        var concurrency = input.Concurrency ?? Math.Max(1, Math.Min(maxSeqs * ranks, (int)Math.Floor(maxSequences)));
         if (input.Concurrency is { } wanted && wanted > maxSequences && reasons.Count == 0)
         {
-            reasons.Add(Invariant($"{wanted} concurrent {input.SequenceLength}-token sequences need {(perSequence * wanted).GiB:0.##} GiB of KV per GPU but the pool holds {usablePool.GiB:0.##} GiB (at most {Math.Floor(maxSequences):0} sequences)"));
+            reasons.Add(Invariant($"{wanted} concurrent {input.SequenceLength}-token sequences need {(perSequence * parallelism.SequencesPerAttentionRank(wanted)).GiB:0.##} GiB of KV per GPU but the pool holds {usablePool.GiB:0.##} GiB (at most {Math.Floor(maxSequences):0} sequences)"));
         }
 
-        if (input.Concurrency is { } requested && requested > maxSeqs)
+        if (input.Concurrency is { } requested && requested > maxSeqs * ranks)
         {
-            warnings.Add(Invariant($"concurrency {requested} exceeds the engine's max_num_seqs default of {maxSeqs}; raise it (--max-num-seqs) or the extra requests queue"));
+            warnings.Add(ranks == 1
+                ? Invariant($"concurrency {requested} exceeds the engine's max_num_seqs default of {maxSeqs}; raise it (--max-num-seqs) or the extra requests queue")
+                : Invariant($"concurrency {requested} exceeds {ranks} DP-attention ranks × max_num_seqs {maxSeqs}; raise it (--max-num-seqs) or the extra requests queue"));
         }
 
         if (input.SequenceLength > model.MaxPositionEmbeddings)
@@ -134,7 +139,7 @@ public static class MemoryEstimator
             warnings.Add(Invariant($"{input.SequenceLength} tokens exceed the model's max_position_embeddings ({model.MaxPositionEmbeddings})"));
         }
 
-        var kvForWorkload = perSequence * (long)concurrency;
+        var kvForWorkload = perSequence * (long)parallelism.SequencesPerAttentionRank(concurrency);
         var fits = reasons.Count == 0;
         var estimate = new MemoryEstimate(
             fits, weights, kvForWorkload, activations, nonTorch + outsideBudget, nonTorch, capacity, usablePool, perTokenPerGpu,
