@@ -368,21 +368,9 @@ public static class RecommendationSearch
 
     internal static string EnumName(Precision value) => value.ToString().ToLowerInvariant();
 
-    internal static string EnumName(InterNodeLink value) => value switch
-    {
-        InterNodeLink.InfiniBand => "infiniband",
-        InterNodeLink.Roce => "roce",
-        _ => "ethernet",
-    };
+    internal static string EnumName(InterNodeLink value) => EnumText.Of(value);
 
-    internal static string EnumName(IntraNodeLink value) => value switch
-    {
-        IntraNodeLink.NvSwitch => "nvswitch",
-        IntraNodeLink.NvLinkBridge => "nvlink-bridge",
-        IntraNodeLink.Pcie => "pcie",
-        IntraNodeLink.PcieCrossSocket => "pcie-cross-socket",
-        _ => "xgmi",
-    };
+    internal static string EnumName(IntraNodeLink value) => EnumText.Of(value);
 
     internal static string EnumName(Engine value) => value.ToString().ToLowerInvariant();
 
