@@ -162,7 +162,7 @@ public static class Collectives
     /// <remarks>
     /// Ring (NVIDIA/nccl tuning.cc): of its 2(n−1) all-reduce steps (n−1 for all-gather/reduce-scatter), 2(m−1) cross the
     /// network; every node sends 2(n−1)/n·S through its NICs, so busbw ≤ the node's network bandwidth. Double binary tree:
-    /// 2((k−1) intra + log2 m inter) steps; with m = 2 each node sends S, beyond that up to 2S, so its busbw bound is
+    /// 2((k−1) intra + depth inter) steps (see TreeDepth); with m = 2 each node sends S, beyond that up to 2S, so its busbw bound is
     /// 2(n−1)/n × the node's network bandwidth at 2 nodes (tuning.cc doubles NVLSTree's inter-node bandwidth at ≤ 2 nodes;
     /// nccl-tests#22: "the reported BusBW figure can exceed the actual available peak BW, when running on just 2 nodes")
     /// and (n−1)/n × it beyond. All-to-all sends the remote (n−k)/n of each buffer through the GPU's own NIC share.
@@ -194,7 +194,7 @@ public static class Collectives
         }
 
         var nvls = SupportsNvls(topology, a);
-        var treeLatency = a.NcclLaunchLatencyUs + 2 * (link.StepLatencyUs * (perNode - 1) + fabric.StepLatencyUs * Log2Floor(nodes));
+        var treeLatency = a.NcclLaunchLatencyUs + 2 * (link.StepLatencyUs * (perNode - 1) + fabric.StepLatencyUs * TreeDepth(nodes));
         var treeNetwork = BusFactor(operation, gpuCount) * nodeNetwork / (nodes == 2 ? 1.0 : 2.0);
         var treeIntra = nvls ? ringPlateau * NvlsGain(perNode, a) : ringPlateau;
         var tree = (Latency: treeLatency, Plateau: Math.Min(treeIntra, treeNetwork), Name: nvls ? "nvls-tree" : "tree");
@@ -324,8 +324,12 @@ public static class Collectives
         ? 2 * (ranks - 1)
         : ranks - 1;
 
-    /// <summary>NCCL's log2i: ⌊log2 m⌋, the tree depth its latency model charges (tuning.cc).</summary>
-    private static int Log2Floor(int value) => value <= 1 ? 0 : (int)Math.Floor(Math.Log2(value));
+    /// <summary>Network hops one way through NCCL's double binary tree over <paramref name="nodes"/> nodes: ⌈log2 m⌉ levels plus the one level the two trees are offset by, and never more than a chain's m − 1.</summary>
+    /// <remarks>
+    /// NCCL's own tuner charges ⌊log2 m⌋ (tuning.cc); the measured small-message floors need the extra level: 2×8 H20,
+    /// 46.5 µs = 4 + 2 × (7 × 1 + 1 × 14) (nccl#1244); 4×8 B200, 32 KiB in ≈ 98 µs against 4 + 2 × (7 + 3 × 14) = 102 (stasnet-019).
+    /// </remarks>
+    private static int TreeDepth(int nodes) => Math.Min(nodes - 1, (nodes <= 1 ? 0 : (int)Math.Ceiling(Math.Log2(nodes))) + 1);
 
     private static string SingleLevelAlgorithm(CollectiveOperation operation) => operation switch
     {

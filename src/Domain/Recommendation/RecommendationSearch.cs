@@ -188,7 +188,7 @@ public static class RecommendationSearch
             return false;
         }
 
-        var topology = new Topology(hardware.Gpu, hardware.GpusPerNode, hardware.IntraNode, hardware.InterNode);
+        var topology = new Topology(hardware.Gpu, hardware.GpusPerNode, hardware.IntraNode, hardware.InterNode, hardware.NicsPerNode, hardware.NicGbps);
         var deployment = new DeploymentInput(memoryInput, topology, input.InputTokens, input.OutputTokens, Batching.Continuous);
         var layout = new LayoutEvaluation(hardwareIndex, hardware, forced, deployment, memory, state.Assumptions);
         state.Layouts.Add(layout);

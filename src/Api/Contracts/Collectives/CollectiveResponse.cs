@@ -7,7 +7,7 @@ namespace Sizing.Api.Contracts.Collectives;
 /// <param name="TimeUs">Wall time of one call in microseconds (nccl-tests "time"). Example: 4149.487.</param>
 /// <param name="AlgorithmBandwidthGBps">algbw = messageBytes / time, in 10^9 B/s. Example: 258.765.</param>
 /// <param name="BusBandwidthGBps">busbw = algbw × busFactor, in 10^9 B/s: comparable across rank counts and with the link rate. Example: 452.839.</param>
-/// <param name="Algorithm">What would run: ring, tree, nvls, hierarchical-ring, pairwise, p2p, one-shot, two-shot; none for one rank or 0 bytes.</param>
+/// <param name="Algorithm">What would run: ring, tree, nvls, nvls-tree, hierarchical-ring, pairwise, p2p, one-shot, two-shot; none for one rank or 0 bytes.</param>
 /// <param name="Implementation">nccl | custom-allreduce: the one that actually runs (the custom kernel falls back to NCCL outside its limits).</param>
 /// <param name="Nodes">Nodes the group spans.</param>
 /// <param name="LatencyFloorUs">The latency part of the time in microseconds: what an almost empty buffer would cost. Example: 18.</param>
