@@ -196,7 +196,7 @@ public static class Collectives
         var nvls = SupportsNvls(topology, a);
         var treeLatency = a.NcclLaunchLatencyUs + 2 * (link.StepLatencyUs * (perNode - 1) + fabric.StepLatencyUs * TreeDepth(nodes));
         var treeNetwork = BusFactor(operation, gpuCount) * nodeNetwork / (nodes == 2 ? 1.0 : 2.0);
-        var treeIntra = nvls ? ringPlateau * NvlsGain(perNode, a) : ringPlateau;
+        var treeIntra = ringPlateau * (nvls ? NvlsGain(perNode, a) : a.TreeIntraNodeShare);
         var tree = (Latency: treeLatency, Plateau: Math.Min(treeIntra, treeNetwork), Name: nvls ? "nvls-tree" : "tree");
 
         // NCCL's tuner compares α + S/B per algorithm (tuning.cc ncclTopoGetAlgoTime); the size ramp applies to the winner.

@@ -134,6 +134,10 @@ public sealed record CommunicationAssumptions
     /// <summary>Plain Ethernet over NCCL sockets: one 100 GbE NIC per node [A], 30 µs per step [A], 70 % of line rate [A].</summary>
     public FabricProfile Ethernet { get; init; } = new(30.0, 100.0, 1, 0.70);
 
+    /// <summary>Share of the intra-node ring bandwidth NCCL's (non-NVLS) tree all-reduce reaches inside a node.</summary>
+    /// <remarks>NVIDIA/nccl src/graph/tuning.cc @5067397c: "if (a == NCCL_ALGO_TREE &amp;&amp; coll == ncclFuncAllReduce) busBw = std::min(busBw * .92, ...)".</remarks>
+    public double TreeIntraNodeShare { get; init; } = 0.92;
+
     /// <summary>Most a node moves through NCCL's socket transport (no RDMA), GB/s per direction [A].</summary>
     /// <remarks>
     /// NCCL env docs: NCCL_SOCKET_NTHREADS and NCCL_NSOCKS_PERTHREAD default to 1 outside AWS/GCP, so each connection is
@@ -277,6 +281,7 @@ public sealed record CommunicationAssumptions
         .. Fabric("tcpx", Tcpx, "NICs: GCP A3 High 4x200G; efficiency: gcpa3-010 ring 89.5/100, a3mega-012 tree 338.8/(1.875x200); step: a3mega-001 (one source)"),
         .. Fabric("tcpxo", Tcpxo, "NICs: GCP A3 Mega 8x200G; efficiency and step as tcpx (a3mega-001/012, gcpa3-010)"),
         .. Fabric("ethernet", Ethernet, "[A] planning values: NCCL sockets over one 100 GbE NIC per node"),
+        new("communication.tree.intra-node-share", TreeIntraNodeShare, "ratio", "NVIDIA/nccl tuning.cc: tree all-reduce busBw x .92"),
         new("communication.sockets.max-throughput", SocketTransportMaxGBps, "GB/s", "[A] one TCP stream per connection by default (NCCL_SOCKET_NTHREADS, NCCL_NSOCKS_PERTHREAD = 1); schmlds-012 2x L40S over sockets 8.1 GB/s"),
         new("communication.p2p.network-share", NetworkPeerToPeerShare, "fraction of a GPU's network bandwidth", "measured (one source): xxrjun1 10x1 H100 sendrecv 24.9 vs all-reduce 48.9 GB/s"),
         new("communication.custom-allreduce.launch-latency", CustomAllReduceLaunchLatencyUs, "us", "fitted: sglang PR #2904 (3.7 us optimised / 9.5 us vLLM kernel at 2 ranks, no CUDA graph)"),
