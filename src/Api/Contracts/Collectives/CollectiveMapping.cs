@@ -54,7 +54,7 @@ public static class CollectiveMapping
             estimate.Nodes,
             Round(estimate.LatencyFloor.Microseconds),
             Round(CollectiveModel.BusFactor(input.Operation, input.GpuCount)),
-            [.. assumptions.Assumptions.Select(a => a.ToResponse())]);
+            [.. assumptions.Concerning(input.Topology, estimate.Nodes > 1).Select(a => a.ToResponse())]);
     }
 
     private static double Round(double value) => Math.Round(value, 3);

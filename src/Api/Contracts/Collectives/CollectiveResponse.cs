@@ -12,7 +12,7 @@ namespace Sizing.Api.Contracts.Collectives;
 /// <param name="Nodes">Nodes the group spans.</param>
 /// <param name="LatencyFloorUs">The latency part of the time in microseconds: what an almost empty buffer would cost. Example: 18.</param>
 /// <param name="BusFactor">nccl-tests bus factor: all-reduce 2(n−1)/n; all-gather, reduce-scatter, all-to-all (n−1)/n; send-recv 1. Example: 1.75.</param>
-/// <param name="Assumptions">Every constant of the collective model, with its value, unit and source.</param>
+/// <param name="Assumptions">The constants of the collective model this estimate used (the shared ones, its intra-node link's, and its fabric's where the group spans nodes), with value, unit and source.</param>
 public sealed record CollectiveResponse(
     double TimeUs,
     double AlgorithmBandwidthGBps,
