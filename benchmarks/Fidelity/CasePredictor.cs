@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
@@ -15,7 +16,7 @@ public sealed record Prediction(CaseRow Case, string Family, double? Predicted, 
 }
 
 /// <summary>Predicts each case through the domain services, mapping columns the way calibration/README.md describes.</summary>
-public static class CasePredictor
+public static partial class CasePredictor
 {
     public static string FamilyOf(string metric) => metric switch
     {
@@ -41,7 +42,7 @@ public static class CasePredictor
         {
             return row.Kind switch
             {
-                "collective" => new Prediction(row, family, Collective(row, catalog), null),
+                "collective" => Collective(row, catalog, family),
                 "memory" or "serving" => Deployment(row, catalog, family, assumptions),
                 "gemm" => new Prediction(row, family, null, "a GEMM peak is a fact about the GPU (it bounds computeEfficiency), not a deployment prediction"),
                 "membw" => new Prediction(row, family, null, "a bandwidth measurement is a fact about the GPU (it bounds hbmEfficiency), not a deployment prediction"),
@@ -54,8 +55,15 @@ public static class CasePredictor
         }
     }
 
-    private static double Collective(CaseRow row, HardwareCatalog catalog)
+    private static Prediction Collective(CaseRow row, HardwareCatalog catalog, string family)
     {
+        // nccl-tests prints busbw with two decimals: a small message's "0.00" is below the printed precision, not a zero
+        // to compare against (its time row carries the measurement).
+        if (row.Value == 0)
+        {
+            return new Prediction(row, family, null, "measured 0.00 as printed: below the source's precision, no percentage error");
+        }
+
         var gpu = Gpu(row, catalog);
         var count = row.Int("gpu_count") ?? 1;
         var topology = Topology(row, gpu, count);
@@ -63,9 +71,23 @@ public static class CasePredictor
 
         // nccl-tests, torch.distributed and the engines' own kernels: anything but the custom kernel runs NCCL.
         var implementation = EnumText.Find<CollectiveImplementation>(row["engine"]) ?? CollectiveImplementation.Nccl;
-        var estimate = Collectives.Estimate(operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), implementation);
-        return row.Metric == "collective_us" ? estimate.Time.Microseconds : estimate.BusBandwidth.GBps;
+        var estimate = Collectives.Estimate(
+            operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), implementation, algorithm: ForcedAlgorithm(row));
+        return new Prediction(row, family, row.Metric == "collective_us" ? estimate.Time.Microseconds : estimate.BusBandwidth.GBps, null);
     }
+
+    /// <summary>The all-reduce algorithm a run forced with NCCL_ALGO (NVLSTree is NCCL's tree on NVLink-SHARP nodes).</summary>
+    private static NcclAlgorithm? ForcedAlgorithm(CaseRow row) => NcclAlgo().Match(row["notes"]) is { Success: true } m
+        ? m.Groups[1].Value.ToUpperInvariant() switch
+        {
+            "RING" => NcclAlgorithm.Ring,
+            "TREE" or "NVLSTREE" => NcclAlgorithm.Tree,
+            _ => null,
+        }
+        : null;
+
+    [GeneratedRegex(@"NCCL_ALGO=(\w+)")]
+    private static partial Regex NcclAlgo();
 
     private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, string family, PerformanceAssumptions? assumptions)
     {
@@ -152,7 +174,9 @@ public static class CasePredictor
         // "unknown" or "none" links: the GPU's usual node, and InfiniBand where a group spans nodes.
         var intra = EnumText.Find<IntraNodeLink>(row["intra_node"]) ?? gpu.Node.IntraNode;
         var inter = EnumText.Find<InterNodeLink>(row["inter_node"]) ?? InterNodeLink.InfiniBand;
-        return new Topology(gpu, perNode, intra, inter);
+
+        // A row that states its NICs (notes nics_per_node, nic_gbps) overrides the fabric class's usual ones.
+        return new Topology(gpu, perNode, intra, inter, (int?)row.NoteNumber("nics_per_node"), row.NoteNumber("nic_gbps"));
     }
 
     private sealed class UnknownIdException(string message) : Exception(message);

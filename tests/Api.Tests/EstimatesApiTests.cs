@@ -79,6 +79,8 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "l4", "intraNode": "nvswitch" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.intraNode")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "gpusPerNode": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.gpusPerNode")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "interNode": "carrier-pigeon" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.interNode")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "nicsPerNode": 65 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.nicsPerNode")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "nicGbps": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.nicGbps")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.tensor")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "pipeline": 100000 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.pipeline")]
     [InlineData("""{ "model": "mixtral-8x7b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 2, "expert": 8 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.expert")]

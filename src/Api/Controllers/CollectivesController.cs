@@ -29,7 +29,7 @@ public sealed class CollectivesController(HardwareCatalog catalog) : ControllerB
     public CollectiveResponse Estimate(CollectiveRequest request)
     {
         var input = request.ToInput(catalog);
-        var estimate = Collectives.Estimate(input.Operation, input.Topology, input.GpuCount, input.MessageBytes, input.Implementation);
+        var estimate = Collectives.Estimate(input.Operation, input.Topology, input.GpuCount, input.MessageBytes, input.Implementation, algorithm: input.Algorithm);
         return estimate.ToResponse(input, CommunicationAssumptions.Default);
     }
 }

@@ -25,7 +25,10 @@ public enum Objective
 }
 
 /// <summary>One kind of server the search may use: a GPU and how its nodes are built.</summary>
-public sealed record HardwareOption(GpuSpec Gpu, int GpusPerNode, IntraNodeLink IntraNode, InterNodeLink InterNode);
+/// <param name="NicsPerNode">NICs per node where they differ from the fabric class's; null keeps the class's.</param>
+/// <param name="NicGbps">Gb/s per NIC where it differs from the fabric class's; null keeps the class's.</param>
+public sealed record HardwareOption(
+    GpuSpec Gpu, int GpusPerNode, IntraNodeLink IntraNode, InterNodeLink InterNode, int? NicsPerNode = null, double? NicGbps = null);
 
 /// <summary>Latency targets; a null target is not constrained.</summary>
 /// <param name="Ttft">Time to first token, queueing included.</param>

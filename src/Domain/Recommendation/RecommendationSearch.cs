@@ -205,7 +205,7 @@ public static class RecommendationSearch
             return false;
         }
 
-        var topology = new Topology(hardware.Gpu, hardware.GpusPerNode, hardware.IntraNode, hardware.InterNode);
+        var topology = new Topology(hardware.Gpu, hardware.GpusPerNode, hardware.IntraNode, hardware.InterNode, hardware.NicsPerNode, hardware.NicGbps);
         var deployment = new DeploymentInput(memoryInput, topology, input.InputTokens, input.OutputTokens, Batching.Continuous);
         var layout = new LayoutEvaluation(hardwareIndex, hardware, forced, deployment, memory, state.Assumptions);
         state.Layouts.Add(layout);
@@ -399,21 +399,9 @@ public static class RecommendationSearch
 
     internal static string EnumName(Precision value) => value.ToString().ToLowerInvariant();
 
-    internal static string EnumName(InterNodeLink value) => value switch
-    {
-        InterNodeLink.InfiniBand => "infiniband",
-        InterNodeLink.Roce => "roce",
-        _ => "ethernet",
-    };
+    internal static string EnumName(InterNodeLink value) => EnumText.Of(value);
 
-    internal static string EnumName(IntraNodeLink value) => value switch
-    {
-        IntraNodeLink.NvSwitch => "nvswitch",
-        IntraNodeLink.NvLinkBridge => "nvlink-bridge",
-        IntraNodeLink.Pcie => "pcie",
-        IntraNodeLink.PcieCrossSocket => "pcie-cross-socket",
-        _ => "xgmi",
-    };
+    internal static string EnumName(IntraNodeLink value) => EnumText.Of(value);
 
     internal static string EnumName(Engine value) => value.ToString().ToLowerInvariant();
 

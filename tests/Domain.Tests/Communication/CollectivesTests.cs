@@ -279,19 +279,6 @@ public sealed class CollectivesTests
         Assert.Equal(CollectiveImplementation.Nccl, estimate.Implementation);
     }
 
-    [Theory]
-    [InlineData(8L, "tree")]
-    [InlineData(4L << 30, "hierarchical-ring")]
-    public void Estimate_AllReduceAcrossNodes_UsesTreeForSmallAndRingForLarge(long bytes, string algorithm)
-    {
-        var topology = TestGpus.Node("h100-sxm-80gb");
-
-        var estimate = Collectives.Estimate(CollectiveOperation.AllReduce, topology, 32, new Bytes(bytes));
-
-        Assert.Equal(algorithm, estimate.Algorithm);
-        Assert.Equal(4, estimate.Nodes);
-    }
-
     [Fact]
     public void Estimate_SlowerFabric_TakesLonger()
     {

@@ -14,7 +14,8 @@ public sealed record CollectiveInput(
     Topology Topology,
     int GpuCount,
     Bytes MessageBytes,
-    CollectiveImplementation Implementation);
+    CollectiveImplementation Implementation,
+    NcclAlgorithm? Algorithm);
 
 public static class CollectiveMapping
 {
@@ -27,13 +28,16 @@ public static class CollectiveMapping
             gpu,
             request.GpusPerNode ?? gpu.Node.GpusPerNode,
             LinkRules.IntraNodeOrDefault(gpu, request.IntraNode),
-            LinkRules.InterNodeOrDefault(request.InterNode));
+            LinkRules.InterNodeOrDefault(request.InterNode),
+            request.NicsPerNode,
+            request.NicGbps);
         return new CollectiveInput(
             EnumText.Parse<CollectiveOperation>(request.Operation!),
             topology,
             request.GpuCount!.Value,
             new Bytes(request.MessageBytes!.Value),
-            request.Implementation is { } impl ? EnumText.Parse<CollectiveImplementation>(impl) : CollectiveImplementation.Nccl);
+            request.Implementation is { } impl ? EnumText.Parse<CollectiveImplementation>(impl) : CollectiveImplementation.Nccl,
+            request.Algorithm is { } algorithm ? EnumText.Parse<NcclAlgorithm>(algorithm) : null);
     }
 
     public static CollectiveResponse ToResponse(this CollectiveEstimate estimate, CollectiveInput input, CommunicationAssumptions assumptions)
@@ -50,7 +54,7 @@ public static class CollectiveMapping
             estimate.Nodes,
             Round(estimate.LatencyFloor.Microseconds),
             Round(CollectiveModel.BusFactor(input.Operation, input.GpuCount)),
-            [.. assumptions.Assumptions.Select(a => a.ToResponse())]);
+            [.. assumptions.Concerning(input.Topology, estimate.Nodes > 1).Select(a => a.ToResponse())]);
     }
 
     private static double Round(double value) => Math.Round(value, 3);

@@ -16,7 +16,8 @@ public static class EstimateMapping
         var memory = request.ToMemoryInput(catalog);
         var hardware = request.Hardware!;
         var topology = new Topology(memory.Gpu, hardware.GpusPerNode ?? memory.Gpu.Node.GpusPerNode,
-            LinkRules.IntraNodeOrDefault(memory.Gpu, hardware.IntraNode), LinkRules.InterNodeOrDefault(hardware.InterNode));
+            LinkRules.IntraNodeOrDefault(memory.Gpu, hardware.IntraNode), LinkRules.InterNodeOrDefault(hardware.InterNode),
+            hardware.NicsPerNode, hardware.NicGbps);
         var batching = request.Workload!.Batching is { } b ? EnumText.Parse<Batching>(b) : Batching.Continuous;
         return new DeploymentInput(memory, topology, request.Workload.InputTokens!.Value, request.Workload.OutputTokens!.Value, batching);
     }

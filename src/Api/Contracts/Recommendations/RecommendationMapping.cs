@@ -59,7 +59,8 @@ public static class RecommendationMapping
     {
         var gpus = request?.Gpus is { } ids ? ids.Distinct(StringComparer.Ordinal).Select(id => catalog.FindGpu(id)!) : catalog.Gpus;
         var inter = LinkRules.InterNodeOrDefault(request?.InterNode);
-        return [.. gpus.Select(g => new HardwareOption(g, request?.GpusPerNode ?? g.Node.GpusPerNode, LinkRules.IntraNodeOrDefault(g, request?.IntraNode), inter))];
+        return [.. gpus.Select(g => new HardwareOption(
+            g, request?.GpusPerNode ?? g.Node.GpusPerNode, LinkRules.IntraNodeOrDefault(g, request?.IntraNode), inter, request?.NicsPerNode, request?.NicGbps))];
     }
 
     private static List<Precision> Precisions(RecommendationRequest request) =>

@@ -58,13 +58,23 @@ public sealed record RecommendationHardwareRequest
     /// <example>8</example>
     public int? GpusPerNode { get; init; }
 
-    /// <summary>nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi; default each GPU's usual link. GPUs that cannot have it are rejected.</summary>
+    /// <summary>nvswitch | nvlink-bridge | pcie | pcie-cross-socket | pcie-host-staged | xgmi; default each GPU's usual link. GPUs that cannot have it are rejected.</summary>
     /// <example>nvswitch</example>
     public string? IntraNode { get; init; }
 
-    /// <summary>infiniband | roce | ethernet, between nodes; default infiniband.</summary>
+    /// <summary>infiniband | infiniband-ndr | infiniband-hdr | roce | efa | tcpx | tcpxo | ethernet, between nodes; default infiniband (the NDR class).</summary>
     /// <example>infiniband</example>
     public string? InterNode { get; init; }
+
+    /// <summary>NICs per node for the GPUs, where they differ from the fabric class's usual count (infiniband, roce: one per
+    /// GPU; efa: 32; tcpx: 4; tcpxo: 8; ethernet: 1). 1–64.</summary>
+    /// <example>8</example>
+    public int? NicsPerNode { get; init; }
+
+    /// <summary>Line rate of one NIC in Gb/s, where it differs from the fabric class's (infiniband, infiniband-ndr, roce: 400;
+    /// infiniband-hdr, tcpx, tcpxo: 200; efa, ethernet: 100). Greater than 0, at most 3200.</summary>
+    /// <example>400</example>
+    public double? NicGbps { get; init; }
 }
 
 /// <summary>The load to sustain.</summary>

@@ -87,6 +87,10 @@ public sealed class RecommendationHardwareValidator : AbstractValidator<Recommen
             .WithMessage(h => LinkRules.ScaleUpMismatch(h.Gpus!.Select(id => catalog.FindGpu(id)!).First(g => !LinkRules.HasScaleUpFor(g, h.IntraNode)), h.IntraNode));
         RuleFor(h => h.InterNode).Must(EnumText.IsValid<InterNodeLink>).When(h => h.InterNode is not null)
             .WithMessage($"'interNode' must be one of {EnumText.Values<InterNodeLink>()}.");
+        RuleFor(h => h.NicsPerNode).InclusiveBetween(1, Limits.MaxNicsPerNode).When(h => h.NicsPerNode is not null)
+            .WithMessage(LinkRules.NicsPerNodeMessage);
+        RuleFor(h => h.NicGbps).Must(LinkRules.IsValidNicGbps).When(h => h.NicGbps is not null)
+            .WithMessage(LinkRules.NicGbpsMessage);
     }
 }
 

@@ -90,7 +90,7 @@ public sealed record PlanLatencyResponse(double TtftMs, double QueueingMs, doubl
 /// <summary>The node a plan assumes.</summary>
 /// <param name="GpusPerNode">GPUs per node. Example: 8.</param>
 /// <param name="IntraNode">nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi.</param>
-/// <param name="InterNode">infiniband | roce | ethernet.</param>
+/// <param name="InterNode">infiniband | infiniband-ndr | infiniband-hdr | roce | efa | tcpx | tcpxo | ethernet.</param>
 public sealed record PlanNodeResponse(int GpusPerNode, string IntraNode, string InterNode);
 
 /// <summary>Parallel degrees.</summary>

@@ -16,6 +16,8 @@ public static class Limits
     public const int MaxData = 100_000;
     public const int MaxGpusPerNode = 72;
     public const int MaxGpusPerReplica = 4096;
+    public const int MaxNicsPerNode = 64;
+    public const double MaxNicGbps = 3200;
 }
 
 public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest>
@@ -34,6 +36,10 @@ public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest
             .WithMessage(h => LinkRules.ScaleUpMismatch(catalog.FindGpu(h.Gpu!)!, h.IntraNode));
         RuleFor(h => h.InterNode).Must(EnumText.IsValid<InterNodeLink>).When(h => h.InterNode is not null)
             .WithMessage($"'interNode' must be one of {EnumText.Values<InterNodeLink>()}.");
+        RuleFor(h => h.NicsPerNode).InclusiveBetween(1, Limits.MaxNicsPerNode).When(h => h.NicsPerNode is not null)
+            .WithMessage(LinkRules.NicsPerNodeMessage);
+        RuleFor(h => h.NicGbps).Must(LinkRules.IsValidNicGbps).When(h => h.NicGbps is not null)
+            .WithMessage(LinkRules.NicGbpsMessage);
     }
 }
 

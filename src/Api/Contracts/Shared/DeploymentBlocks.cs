@@ -11,13 +11,24 @@ public sealed record HardwareRequest
     /// <example>8</example>
     public int? GpusPerNode { get; init; }
 
-    /// <summary>Link between GPUs of a node: nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi; default from the catalog.</summary>
+    /// <summary>Link between GPUs of a node: nvswitch | nvlink-bridge | pcie | pcie-cross-socket | pcie-host-staged (no P2P) | xgmi; default from the catalog.</summary>
     /// <example>nvswitch</example>
     public string? IntraNode { get; init; }
 
-    /// <summary>Fabric between nodes, used where a group spans nodes: infiniband | roce | ethernet; default infiniband.</summary>
+    /// <summary>Fabric between nodes, used where a group spans nodes: infiniband | infiniband-ndr | infiniband-hdr | roce | efa | tcpx | tcpxo | ethernet; default infiniband
+    /// (the NDR class).</summary>
     /// <example>infiniband</example>
     public string? InterNode { get; init; }
+
+    /// <summary>NICs per node for the GPUs, where they differ from the fabric class's usual count (infiniband, roce: one per
+    /// GPU; efa: 32; tcpx: 4; tcpxo: 8; ethernet: 1). 1–64.</summary>
+    /// <example>8</example>
+    public int? NicsPerNode { get; init; }
+
+    /// <summary>Line rate of one NIC in Gb/s, where it differs from the fabric class's (infiniband, infiniband-ndr, roce: 400;
+    /// infiniband-hdr, tcpx, tcpxo: 200; efa, ethernet: 100). Greater than 0, at most 3200.</summary>
+    /// <example>400</example>
+    public double? NicGbps { get; init; }
 }
 
 /// <summary>Parallel degrees; each defaults to 1.</summary>
