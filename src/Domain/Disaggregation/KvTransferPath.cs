@@ -44,9 +44,9 @@ public sealed record KvTransferPath(KvTransferLink Link, BytesPerSecond PerGpu, 
         {
             KvTransferLink.NvLink when interconnect.ScaleUpGBpsPerDirection is { } nvlink =>
                 (c.NvSwitch.BusBandwidthEfficiency * nvlink, c.NvSwitch.StepLatencyUs),
-            KvTransferLink.InfiniBand => Fabric(c.InfiniBand, gpusPerNode),
-            KvTransferLink.Roce => Fabric(c.Roce, gpusPerNode),
-            KvTransferLink.Ethernet => Fabric(c.Ethernet, gpusPerNode),
+            KvTransferLink.InfiniBand => Fabric(c.InfiniBandNdr, gpusPerNode, interconnect.PcieGBpsPerDirection),
+            KvTransferLink.Roce => Fabric(c.Roce, gpusPerNode, interconnect.PcieGBpsPerDirection),
+            KvTransferLink.Ethernet => Fabric(c.Ethernet, gpusPerNode, interconnect.PcieGBpsPerDirection),
             _ => (c.Pcie.BusBandwidthEfficiency * interconnect.PcieGBpsPerDirection, c.Pcie.StepLatencyUs),
         };
         return new(link, BytesPerSecond.FromGBps(gbps), Seconds.FromMicroseconds(c.NcclLaunchLatencyUs + latencyUs), layerwiseOverlap);
@@ -74,6 +74,6 @@ public sealed record KvTransferPath(KvTransferLink Link, BytesPerSecond PerGpu, 
         return model.Mla is not null ? 1 : Math.Max(1, Math.Min(parallelism.Tensor, model.KvHeads));
     }
 
-    private static (double GBps, double LatencyUs) Fabric(FabricProfile fabric, int gpusPerNode) =>
-        (fabric.PerGpuGBps(gpusPerNode), fabric.StepLatencyUs);
+    private static (double GBps, double LatencyUs) Fabric(FabricProfile fabric, int gpusPerNode, double pcieGBps) =>
+        (fabric.PerGpuGBps(gpusPerNode, pcieGBps), fabric.StepLatencyUs);
 }

@@ -275,7 +275,8 @@ public static class MoeCommunication
 
     /// <summary>The target fabric's achievable NIC rate per GPU over the table's (CX7 InfiniBand 400 Gb/s per GPU).</summary>
     private static double FabricScale(Topology topology, MoeAssumptions a, CommunicationAssumptions c) =>
-        c.For(topology.InterNode).PerGpuGBps(topology.GpusPerNode) / c.For(a.TableFabric).PerGpuGBps(TableGpusPerNode);
+        c.Fabric(topology).PerGpuGBps(topology.GpusPerNode, topology.Gpu.Interconnect.PcieGBpsPerDirection)
+        / c.For(a.TableFabric).PerGpuGBps(TableGpusPerNode, TablePcieGBps);
 
     /// <summary>A table value at <paramref name="ranks"/>: linear in log2(EP) between rows, the nearest row outside them.</summary>
     private static (double First, double Second) Interpolate<TRow>(
@@ -334,6 +335,9 @@ public static class MoeCommunication
     private const int TableTopK = 8;
 
     private const int TableGpusPerNode = 8;
+
+    /// <summary>The tables' H800 reach their NICs over PCIe Gen5 x16: 64 GB/s per direction.</summary>
+    private const double TablePcieGBps = 64;
 
     /// <summary>The quantities every exchange shares.</summary>
     private sealed class Shape(MoeCommunicationInput input, MoeArchitecture moe, int group, int nodes, double imbalance)
