@@ -29,11 +29,11 @@ public static class CollectiveMapping
             LinkRules.IntraNodeOrDefault(gpu, request.IntraNode),
             LinkRules.InterNodeOrDefault(request.InterNode));
         return new CollectiveInput(
-            EnumText.Parse<CollectiveOperation>(request.Operation!),
+            request.Operation!.Value,
             topology,
             request.GpuCount!.Value,
             new Bytes(request.MessageBytes!.Value),
-            request.Implementation is { } impl ? EnumText.Parse<CollectiveImplementation>(impl) : CollectiveImplementation.Nccl);
+            request.Implementation ?? CollectiveImplementation.Nccl);
     }
 
     public static CollectiveResponse ToResponse(this CollectiveEstimate estimate, CollectiveInput input, CommunicationAssumptions assumptions)

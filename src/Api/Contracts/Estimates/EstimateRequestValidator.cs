@@ -14,11 +14,8 @@ public sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest
         RuleFor(r => r.Hardware).NotNull().WithMessage("'hardware' is required, with at least 'gpu'.")
             .SetValidator(new HardwareRequestValidator(catalog)!);
         RuleFor(r => r.Parallelism).SetValidator(new ParallelismRequestValidator()!).When(r => r.Parallelism is not null);
-        RuleFor(r => r.Precision).SetValidator(new PrecisionRequestValidator()!).When(r => r.Precision is not null);
         RuleFor(r => r.Workload).NotNull().WithMessage("'workload' is required, with 'inputTokens' and 'outputTokens'.")
             .SetValidator(new WorkloadRequestValidator()!);
-        RuleFor(r => r.Engine).Must(EnumText.IsValid<Engine>).When(r => r.Engine is not null)
-            .WithMessage($"'engine' must be one of {EnumText.Values<Engine>()}.");
         RuleFor(r => r.GpuMemoryUtilization).Must(u => u > 0 && u <= 1).When(r => r.GpuMemoryUtilization is not null)
             .WithMessage("'gpuMemoryUtilization' must be greater than 0 and at most 1.");
         RuleFor(r => r.MaxModelLength).InclusiveBetween(1, Limits.MaxInputTokens + Limits.MaxOutputTokens).When(r => r.MaxModelLength is not null)
