@@ -156,7 +156,7 @@ public sealed class ContractTests(SizingApiFixture api)
         }
 
         var objective = check.Schema("RecommendationRequest").GetProperty("properties").GetProperty("objective");
-        Assert.Equal("#/components/schemas/Objective", objective.GetProperty("allOf")[0].GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/Objective", objective.GetProperty("oneOf")[0].GetProperty("$ref").GetString());
     }
 
     [Fact]

@@ -2,9 +2,9 @@ using System.Text.Json;
 
 namespace Sizing.Api.Tests;
 
-/// <summary>Checks a JSON value against a schema of the service's OpenAPI 3.0 document, as a strict generated client would.</summary>
+/// <summary>Checks a JSON value against a schema of the service's OpenAPI 3.1 document, as a strict generated client would.</summary>
 /// <remarks>
-/// What NSwag's and Kiota's clients rely on: required properties are present, null only where <c>nullable</c> says so,
+/// What NSwag's and Kiota's clients rely on: required properties are present, null only where the schema allows the null type,
 /// types and enum values match, and objects with <c>additionalProperties: false</c> carry no unknown field.
 /// </remarks>
 internal sealed class OpenApiSchemaCheck(JsonElement document)
@@ -21,7 +21,7 @@ internal sealed class OpenApiSchemaCheck(JsonElement document)
         return [.. _problems];
     }
 
-    /// <summary>The schema a property schema points at, through <c>$ref</c> or a single-entry <c>allOf</c>.</summary>
+    /// <summary>The schema a property schema points at, through <c>$ref</c> or a <c>oneOf</c> of one schema and null.</summary>
     public JsonElement Resolve(JsonElement schema)
     {
         if (schema.TryGetProperty("$ref", out var reference))
@@ -29,10 +29,17 @@ internal sealed class OpenApiSchemaCheck(JsonElement document)
             return Schema(reference.GetString()!.Split('/')[^1]);
         }
 
-        return schema.TryGetProperty("allOf", out var all) && all.GetArrayLength() == 1 ? Resolve(all[0]) : schema;
+        return schema.TryGetProperty("oneOf", out var one) && one.EnumerateArray().Where(s => !IsNullType(s)).ToList() is [var only]
+            ? Resolve(only)
+            : schema;
     }
 
-    public static bool IsNullable(JsonElement schema) => schema.TryGetProperty("nullable", out var n) && n.GetBoolean();
+    /// <summary>Whether null is allowed: <c>type</c> lists "null", or a <c>oneOf</c> branch is the null type.</summary>
+    public static bool IsNullable(JsonElement schema) =>
+        (schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array && type.EnumerateArray().Any(t => t.GetString() == "null"))
+        || (schema.TryGetProperty("oneOf", out var one) && one.EnumerateArray().Any(IsNullType));
+
+    private static bool IsNullType(JsonElement schema) => schema.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "null";
 
     private void Check(JsonElement value, JsonElement schema, string path)
     {
@@ -52,7 +59,9 @@ internal sealed class OpenApiSchemaCheck(JsonElement document)
             _problems.Add($"{path}: '{value}' is not one of the schema's enum values");
         }
 
-        var type = schema.TryGetProperty("type", out var t) ? t.GetString() : null;
+        var type = !schema.TryGetProperty("type", out var t) ? null
+            : t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(e => e.GetString()).First(n => n != "null")
+            : t.GetString();
         switch (type)
         {
             case "object":

@@ -17,7 +17,8 @@ namespace Sizing.Api.OpenApi;
 /// <item>Responses: every property is always written (nulls included), so each is required; those that can be null say so.</item>
 /// <item>Requests: <c>[Required]</c> marks what the FluentValidation validators insist on (API tests hold the two together);
 /// optional fields accept null as "omitted".</item>
-/// <item>A nullable object property is <c>allOf: [$ref]</c> with <c>nullable: true</c>, since OpenAPI 3.0 ignores siblings of <c>$ref</c>.</item>
+/// <item>The document is OpenAPI 3.1, where null is a type: a nullable object property is <c>oneOf: [$ref, {type: null}]</c>
+/// (OpenAPI 3.0 cannot say it: siblings of <c>$ref</c> are ignored, and <c>nullable</c> beside <c>allOf</c> still rejects null).</item>
 /// <item>Errors: 400/404/413/415/429/500/504, wherever the pipeline can produce them, all with the one <c>Problem</c> schema.</item>
 /// </list>
 /// </remarks>
@@ -55,7 +56,7 @@ public sealed class ContractDocumentFilter(HardwareCatalog catalog, IOptions<Jso
         {
             if (ContractTypes.TryGetValue(name, out var type) && schema is OpenApiSchema concrete && type.IsClass)
             {
-                MakeExact(concrete, type, swaggerDoc.Components.Schemas);
+                MakeExact(concrete, type);
             }
         }
 
@@ -70,7 +71,7 @@ public sealed class ContractDocumentFilter(HardwareCatalog catalog, IOptions<Jso
         }
     }
 
-    private static void MakeExact(OpenApiSchema schema, Type type, IDictionary<string, IOpenApiSchema> components)
+    private static void MakeExact(OpenApiSchema schema, Type type)
     {
         var isResponse = type.Name.EndsWith("Response", StringComparison.Ordinal);
         schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
@@ -91,11 +92,9 @@ public sealed class ContractDocumentFilter(HardwareCatalog catalog, IOptions<Jso
 
             schema.Properties![name] = property switch
             {
-                // OpenAPI 3.0 wants the type beside nullable (Redocly nullable-type-sibling): the referenced schema's own.
                 OpenApiSchemaReference reference when nullable => new OpenApiSchema
                 {
-                    AllOf = [reference],
-                    Type = (components.TryGetValue(reference.Reference.Id!, out var target) ? target.Type ?? JsonSchemaType.Object : JsonSchemaType.Object) | JsonSchemaType.Null,
+                    OneOf = [reference, new OpenApiSchema { Type = JsonSchemaType.Null }],
                     Description = reference.Description,
                 },
                 OpenApiSchema inline => WithNullable(inline, nullable),
@@ -221,7 +220,8 @@ public sealed class ContractDocumentFilter(HardwareCatalog catalog, IOptions<Jso
             Description = "A Hugging Face config.json, as published. Fields beyond those listed are accepted (and ignored where the "
                 + "formulas do not need them); multimodal configs may nest the language model under text_config. Which fields are "
                 + "required depends on model_type; a missing one is named in the 400's errors.",
-            Properties = fields.ToDictionary(f => f.Name, f => (IOpenApiSchema)new OpenApiSchema { Type = f.Type, Description = f.Description }, StringComparer.Ordinal),
+            // Each may be absent or null (the reader treats both as "not given"), so generated clients make them optional and nullable.
+            Properties = fields.ToDictionary(f => f.Name, f => (IOpenApiSchema)new OpenApiSchema { Type = f.Type | JsonSchemaType.Null, Description = f.Description }, StringComparer.Ordinal),
             AdditionalPropertiesAllowed = true,
             AdditionalProperties = new OpenApiSchema(),
             Example = JsonNode.Parse(OpenApiExamples.Llama31_8bConfig),
