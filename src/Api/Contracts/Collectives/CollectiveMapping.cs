@@ -1,10 +1,10 @@
-using CollectiveModel = Sizing.Domain.Communication.Collectives;
 using Sizing.Api.Contracts.Estimates;
 using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Units;
+using CollectiveModel = Sizing.Domain.Communication.Collectives;
 
 namespace Sizing.Api.Contracts.Collectives;
 
