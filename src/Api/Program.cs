@@ -1,7 +1,10 @@
+using System.IO.Compression;
 using FluentValidation;
+using Microsoft.AspNetCore.ResponseCompression;
 using Sizing.Api;
 using Sizing.Api.Errors;
 using Sizing.Api.Infrastructure;
+using Sizing.Api.OpenApi;
 using Sizing.Api.Validation;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,28 +12,55 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSizingObservability();
 builder.AddSizingLimits();
 builder.Services.AddCatalogOverrides();
+builder.Services.AddSingleton<CatalogCaching>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemFactory.Customize);
 builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
 builder.Services.AddHealthChecks();
+builder.Services.AddResponseCompression(options =>
+{
+    // The bodies hold no secrets mixed with attacker-chosen text, so compressing over HTTPS opens no BREACH-style leak.
+    options.EnableForHttps = true;
+    options.Providers.Add<BrotliCompressionProvider>();
+    options.Providers.Add<GzipCompressionProvider>();
+    options.MimeTypes = [.. ResponseCompressionDefaults.MimeTypes, "application/problem+json"];
+});
+builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
 builder.Services
     .AddControllers(options =>
     {
         options.Filters.Add<ValidationFilter>();
-        options.Filters.Add<ProblemResultFilter>(ProblemResultFilter.Order);
+        // FluentValidation is the one validator; [Required] only documents the validators' required fields in OpenAPI.
+        options.ModelValidatorProviders.Clear();
     })
     .AddJsonOptions(options => ApiJson.Configure(options.JsonSerializerOptions))
-    .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = BindingErrors.ToProblem);
+    .ConfigureApiBehaviorOptions(options =>
+    {
+        options.InvalidModelStateResponseFactory = BindingErrors.ToProblem;
+        // 404/405/415 bodies come from the status-code pages, through the same IProblemDetailsService as every other error.
+        options.SuppressMapClientErrors = true;
+    });
 builder.Services.AddSizingOpenApi();
 
 var app = builder.Build();
 
+app.UseSizingForwardedHeaders();
 app.UseSizingObservability();
+app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSizingLimits();
-app.UseSwagger();
-app.UseSwaggerUI(options => options.SwaggerEndpoint("/swagger/v1/swagger.json", "Sizing v1"));
+app.UseSwagger(options => options.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1);
+app.UseSwaggerUI(options =>
+{
+    options.SwaggerEndpoint("/swagger/v1/swagger.json", "Sizing v1");
+    options.DocumentTitle = "Sizing API";
+    options.EnableDeepLinking();
+    options.DisplayOperationId();
+    options.DisplayRequestDuration();
+});
+app.MapGet("/", () => Results.Redirect("/swagger/index.html")).ExcludeFromDescription();
 app.MapControllers();
 
 app.Run();

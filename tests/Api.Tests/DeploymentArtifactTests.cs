@@ -66,7 +66,7 @@ public sealed class DeploymentArtifactTests
 
         Assert.Equal(files.Order(StringComparer.Ordinal), resources.Order(StringComparer.Ordinal));
         Assert.Equal(
-            ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"],
+            ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service"],
             resources.Select(r => Text(Load(r!), "kind")).Order(StringComparer.Ordinal));
     }
 
@@ -93,6 +93,42 @@ public sealed class DeploymentArtifactTests
         Assert.Equal(
             Text(deployment, "spec", "selector", "matchLabels", "app.kubernetes.io/name"),
             Text(deployment, "spec", "template", "metadata", "labels", "app.kubernetes.io/name"));
+    }
+
+    [Fact]
+    public void Kustomization_PinsTheImageToTheReleaseVersion()
+    {
+        var image = (YamlMappingNode)Seq(Load("kustomization.yaml"), "images").Single();
+        var version = Regex.Match(File.ReadAllText(RepositoryFiles.PathOf("Directory.Build.props")), "<VersionPrefix>([^<]+)</VersionPrefix>").Groups[1].Value;
+
+        Assert.Equal("sizing", Text(image, "name"));
+        Assert.Equal(version, Text(image, "newTag"));
+        Assert.Contains($"## [{version}]", File.ReadAllText(RepositoryFiles.PathOf("CHANGELOG.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deployment_SpreadsReplicasAcrossZonesAndNodes()
+    {
+        var deployment = Load("deployment.yaml");
+        var spread = Seq(Map(deployment, "spec", "template", "spec"), "topologySpreadConstraints").Cast<YamlMappingNode>().ToList();
+        var podName = Text(deployment, "spec", "template", "metadata", "labels", "app.kubernetes.io/name");
+
+        Assert.Equal(["kubernetes.io/hostname", "topology.kubernetes.io/zone"], spread.Select(s => Text(s, "topologyKey")).Order(StringComparer.Ordinal));
+        Assert.All(spread, s => Assert.Equal(podName, Text(s, "labelSelector", "matchLabels", "app.kubernetes.io/name")));
+    }
+
+    [Fact]
+    public void NetworkPolicy_AdmitsHttpOnlyAndDeniesEgress()
+    {
+        var policy = Load("networkpolicy.yaml");
+        var rule = (YamlMappingNode)Seq(policy, "spec", "ingress").Single();
+
+        Assert.Equal("networking.k8s.io/v1", Text(policy, "apiVersion"));
+        Assert.Equal(Text(Load("deployment.yaml"), "spec", "template", "metadata", "labels", "app.kubernetes.io/name"),
+            Text(policy, "spec", "podSelector", "matchLabels", "app.kubernetes.io/name"));
+        Assert.Equal(["Egress", "Ingress"], Seq(policy, "spec", "policyTypes").Select(t => ((YamlScalarNode)t).Value).Order(StringComparer.Ordinal));
+        Assert.Empty(Seq(policy, "spec", "egress"));
+        Assert.Equal("8080", Text((YamlMappingNode)Seq(rule, "ports").Single(), "port"));
     }
 
     [Fact]

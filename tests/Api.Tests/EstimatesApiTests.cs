@@ -83,7 +83,6 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "nicGbps": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.nicGbps")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.tensor")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "pipeline": 100000 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.pipeline")]
-    [InlineData("""{ "model": "mixtral-8x7b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 2, "expert": 8 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.expert")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "weights": "fp6" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "precision.weights")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "kvCache": "fp4" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "precision.kvCache")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": -5, "outputTokens": 1 } }""", "workload.inputTokens")]

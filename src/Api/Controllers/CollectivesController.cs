@@ -22,10 +22,9 @@ public sealed class CollectivesController(HardwareCatalog catalog) : ControllerB
     /// <param name="request">The collective and its topology.</param>
     /// <response code="200">The estimate.</response>
     /// <response code="400">A field is missing or invalid (including an intra-node link the GPU lacks); <c>errors</c> names it.</response>
-    [HttpPost]
+    [HttpPost(Name = "estimateCollective")]
     [Consumes("application/json")]
     [ProducesResponseType<CollectiveResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public CollectiveResponse Estimate(CollectiveRequest request)
     {
         var input = request.ToInput(catalog);

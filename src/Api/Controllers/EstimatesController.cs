@@ -15,10 +15,9 @@ public sealed class EstimatesController(HardwareCatalog catalog) : ControllerBas
     /// <param name="request">The deployment.</param>
     /// <response code="200">The estimate.</response>
     /// <response code="400">A field is missing or invalid; <c>errors</c> names it.</response>
-    [HttpPost]
+    [HttpPost(Name = "estimateDeployment")]
     [Consumes("application/json")]
     [ProducesResponseType<EstimateResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public EstimateResponse Estimate(EstimateRequest request)
     {
         var input = request.ToDomain(catalog);

@@ -16,10 +16,9 @@ public sealed class RecommendationsController(HardwareCatalog catalog, SizingMet
     /// <param name="request">The model, GPUs, workload and SLO.</param>
     /// <response code="200">Ranked plans, rejected alternatives and the Pareto front.</response>
     /// <response code="400">A field is missing or invalid, or the search would exceed its caps; <c>errors</c> names the field.</response>
-    [HttpPost]
+    [HttpPost(Name = "recommendDeployments")]
     [Consumes("application/json")]
     [ProducesResponseType<RecommendationResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public RecommendationResponse Recommend(RecommendationRequest request)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);

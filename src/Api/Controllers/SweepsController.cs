@@ -14,9 +14,8 @@ public sealed class SweepsController(HardwareCatalog catalog) : ControllerBase
     /// <param name="request">The base estimate request and the parameter to vary.</param>
     /// <response code="200">One point per value, in the order given.</response>
     /// <response code="400">A field or value is invalid; <c>errors</c> names it (values as <c>vary.values[i]</c>).</response>
-    [HttpPost]
+    [HttpPost(Name = "sweepEstimate")]
     [Consumes("application/json")]
     [ProducesResponseType<SweepResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public SweepResponse Sweep(SweepRequest request) => request.Run(catalog);
 }

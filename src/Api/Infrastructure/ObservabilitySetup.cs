@@ -1,11 +1,12 @@
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Serilog;
 using Serilog.Formatting.Compact;
 using Sizing.Api.Errors;
 
 namespace Sizing.Api.Infrastructure;
 
-/// <summary>Serilog structured logs and OpenTelemetry metrics for Prometheus.</summary>
+/// <summary>Serilog structured logs and OpenTelemetry metrics for Prometheus: HTTP, .NET runtime, process and the service's own.</summary>
 /// <remarks>
 /// Configuration: <c>Serilog</c> (levels, as Serilog.Settings.Configuration reads them) and <c>Observability:LogFormat</c>
 /// (<c>text</c>, the default, or <c>json</c>: one compact JSON object per line for log shippers). Sinks and enrichers registered
@@ -18,8 +19,12 @@ public static class ObservabilitySetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSerilog(ConfigureLogger, preserveStaticLogger: true);
         builder.Services.AddSingleton<SizingMetrics>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(BuildInfo.ServiceName, serviceVersion: BuildInfo.Version))
+            .WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddProcessInstrumentation()
             .AddMeter(SizingMetrics.MeterName)
             .AddPrometheusExporter());
         return builder;

@@ -33,7 +33,7 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
                     context.ModelState.AddModelError(JsonPath.FromPropertyPath(error.PropertyName), error.ErrorMessage);
                 }
 
-                context.Result = ProblemFactory.ValidationResult(context.HttpContext, context.ModelState);
+                context.Result = ProblemFactory.ValidationResult(context.ModelState);
                 return;
             }
         }

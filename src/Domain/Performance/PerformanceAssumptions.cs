@@ -68,8 +68,8 @@ public sealed record PerformanceAssumptions
         var p = For(engine);
         return
         [
-            new("hbmEfficiency", p.HbmEfficiency, "fraction", Calibrated + "; decode kernels reach 60-85 % of peak HBM (formulas.md §3)"),
-            new("computeEfficiency", p.ComputeEfficiency, "fraction", Calibrated + "; planning band 0.4-0.6 MFU (formulas.md §1.5)"),
+            new("hbmEfficiency", p.HbmEfficiency, "fraction", Calibrated + "; decode kernels reach 60-85 % of peak HBM (docs/formulas.md §3)"),
+            new("computeEfficiency", p.ComputeEfficiency, "fraction", Calibrated + "; planning band 0.4-0.6 MFU (docs/formulas.md §1.5)"),
             new("lowPrecisionComputeEfficiency", p.LowPrecisionComputeEfficiency, "fraction", Calibrated + "; fp8/fp4 GEMMs reach a smaller share of their doubled peak"),
             new("kvReadEfficiency", p.KvReadEfficiency, "fraction", Calibrated + "; paged-attention decode reads the KV cache below weight-streaming bandwidth"),
             new("rooflineSharpness", p.RooflineSharpness, "exponent", Calibrated + "; smooth max of memory and compute time near the ridge point"),
@@ -86,5 +86,5 @@ public sealed record PerformanceAssumptions
         ];
     }
 
-    private const string Calibrated = "this engine's profile, fitted to shared/calibration/cases-public.csv within physical ranges (benchmarks/Fidelity --tune)";
+    private const string Calibrated = "this engine's profile, fitted to the public measured cases (tests/Domain.Tests/TestData/cases-public.csv) within physical ranges (benchmarks/Fidelity --tune)";
 }

@@ -1,10 +1,10 @@
-using CollectiveModel = Sizing.Domain.Communication.Collectives;
 using Sizing.Api.Contracts.Estimates;
 using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Units;
+using CollectiveModel = Sizing.Domain.Communication.Collectives;
 
 namespace Sizing.Api.Contracts.Collectives;
 
@@ -32,12 +32,12 @@ public static class CollectiveMapping
             request.NicsPerNode,
             request.NicGbps);
         return new CollectiveInput(
-            EnumText.Parse<CollectiveOperation>(request.Operation!),
+            request.Operation!.Value,
             topology,
             request.GpuCount!.Value,
             new Bytes(request.MessageBytes!.Value),
-            request.Implementation is { } impl ? EnumText.Parse<CollectiveImplementation>(impl) : CollectiveImplementation.Nccl,
-            request.Algorithm is { } algorithm ? EnumText.Parse<NcclAlgorithm>(algorithm) : null);
+            request.Implementation ?? CollectiveImplementation.Nccl,
+            request.Algorithm);
     }
 
     public static CollectiveResponse ToResponse(this CollectiveEstimate estimate, CollectiveInput input, CommunicationAssumptions assumptions)

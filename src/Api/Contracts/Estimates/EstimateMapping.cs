@@ -18,7 +18,7 @@ public static class EstimateMapping
         var topology = new Topology(memory.Gpu, hardware.GpusPerNode ?? memory.Gpu.Node.GpusPerNode,
             LinkRules.IntraNodeOrDefault(memory.Gpu, hardware.IntraNode), LinkRules.InterNodeOrDefault(hardware.InterNode),
             hardware.NicsPerNode, hardware.NicGbps);
-        var batching = request.Workload!.Batching is { } b ? EnumText.Parse<Batching>(b) : Batching.Continuous;
+        var batching = request.Workload!.Batching ?? Batching.Continuous;
         return new DeploymentInput(memory, topology, request.Workload.InputTokens!.Value, request.Workload.OutputTokens!.Value, batching);
     }
 
@@ -28,14 +28,14 @@ public static class EstimateMapping
         ArgumentNullException.ThrowIfNull(catalog);
         var workload = request.Workload!;
         var sequence = workload.InputTokens!.Value + workload.OutputTokens!.Value;
-        var weights = request.Precision?.Weights is { } w ? EnumText.Parse<Precision>(w) : Precision.Bf16;
-        var engine = request.Engine is { } e ? EnumText.Parse<Engine>(e) : Engine.Vllm;
+        var weights = request.Precision?.Weights ?? Precision.Bf16;
+        var engine = request.Engine ?? Engine.Vllm;
         return new MemoryInput(
             ModelChoice.Resolve(request.Model, request.ModelConfig, catalog),
             catalog.FindGpu(request.Hardware!.Gpu!)!,
             request.Parallelism.ToDomain(),
             weights,
-            request.Precision?.KvCache is { } kv ? EnumText.Parse<Precision>(kv) : KvCacheDefaults.For(engine, weights),
+            request.Precision?.KvCache ?? KvCacheDefaults.For(engine, weights),
             engine,
             request.MaxModelLength ?? Math.Max(1, sequence),
             Math.Max(1, sequence),
@@ -57,17 +57,20 @@ public static class EstimateMapping
         var parallelism = input.Memory.Parallelism;
         var p = estimate.Performance;
         var gpus = parallelism.GpusPerReplica;
+        var runs = estimate.Fits;
         return new EstimateResponse(
             estimate.Fits,
             p.Concurrency,
             gpus,
             parallelism.TotalGpus,
             estimate.Memory.ToResponse(),
-            Communication(estimate, input),
-            new LatencyResponse(Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds), Round(p.E2e.Milliseconds)),
-            new ThroughputResponse(Round(p.OutputTokensPerSecond), Round(p.OutputTokensPerSecond / gpus), Round(p.OutputTokensPerSecondPerUser), Round(p.RequestsPerSecond)),
-            new PerformanceResponse(p.Bound, Round(p.DecodeStep.Total.Milliseconds), Round(p.DecodeStep.Memory.Milliseconds), Round(p.DecodeStep.Compute.Milliseconds),
-                Round(p.Prefill.Total.Milliseconds), Round(p.Prefill.Compute.Milliseconds)),
+            runs ? Communication(estimate, input) : null,
+            runs ? new LatencyResponse(Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds), Round(p.E2e.Milliseconds)) : null,
+            runs ? new ThroughputResponse(Round(p.OutputTokensPerSecond), Round(p.OutputTokensPerSecond / gpus), Round(p.OutputTokensPerSecondPerUser), Round(p.RequestsPerSecond)) : null,
+            runs
+                ? new PerformanceResponse(p.Bound, Round(p.DecodeStep.Total.Milliseconds), Round(p.DecodeStep.Memory.Milliseconds), Round(p.DecodeStep.Compute.Milliseconds),
+                    Round(p.Prefill.Total.Milliseconds), Round(p.Prefill.Compute.Milliseconds))
+                : null,
             estimate.Warnings,
             [.. estimate.Assumptions.Select(ToResponse)]);
     }

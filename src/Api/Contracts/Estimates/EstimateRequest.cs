@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Sizing.Domain.Deployment;
 
 namespace Sizing.Api.Contracts.Estimates;
 
@@ -13,6 +15,7 @@ public sealed record EstimateRequest
     public JsonElement? ModelConfig { get; init; }
 
     /// <summary>The GPUs.</summary>
+    [Required]
     public HardwareRequest? Hardware { get; init; }
 
     /// <summary>Parallel degrees; default all 1.</summary>
@@ -22,11 +25,12 @@ public sealed record EstimateRequest
     public PrecisionRequest? Precision { get; init; }
 
     /// <summary>Request lengths and load.</summary>
+    [Required]
     public WorkloadRequest? Workload { get; init; }
 
     /// <summary>vllm | sglang | trtllm | lmdeploy | generic; default vllm. Decides the memory budget rule and kernel efficiencies.</summary>
     /// <example>vllm</example>
-    public string? Engine { get; init; }
+    public Engine? Engine { get; init; }
 
     /// <summary>vLLM/SGLang: fraction of total GPU memory the engine may use (default 0.9; SGLang 0.85); TensorRT-LLM: fraction of
     /// the memory free after weights given to KV (free_gpu_memory_fraction, default 0.9). Greater than 0, at most 1.</summary>

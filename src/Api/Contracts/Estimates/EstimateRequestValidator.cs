@@ -14,18 +14,15 @@ public sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest
         RuleFor(r => r.Hardware).NotNull().WithMessage("'hardware' is required, with at least 'gpu'.")
             .SetValidator(new HardwareRequestValidator(catalog)!);
         RuleFor(r => r.Parallelism).SetValidator(new ParallelismRequestValidator()!).When(r => r.Parallelism is not null);
-        RuleFor(r => r.Precision).SetValidator(new PrecisionRequestValidator()!).When(r => r.Precision is not null);
         // Refused outright where no engine has the format on this GPU (fp4 KV off Blackwell); an engine that lacks a format
         // another engine has is an estimate with fits: false and the reason.
         RuleFor(r => r.Precision!.KvCache)
-            .Must((r, kv) => PrecisionSupport.AnyEngineRunsKvCache(catalog.FindGpu(r.Hardware!.Gpu!)!, EnumText.Parse<Precision>(kv!)))
-            .When(r => r.Precision?.KvCache is { } kv && EnumText.IsValid<Precision>(kv) && r.Hardware?.Gpu is { } gpu && catalog.FindGpu(gpu) is not null)
+            .Must((r, kv) => PrecisionSupport.AnyEngineRunsKvCache(catalog.FindGpu(r.Hardware!.Gpu!)!, kv!.Value))
+            .When(r => r.Precision?.KvCache is not null && r.Hardware?.Gpu is { } gpu && catalog.FindGpu(gpu) is not null)
             .OverridePropertyName("precision.kvCache")
-            .WithMessage(r => $"'kvCache' {r.Precision!.KvCache} is not supported: {PrecisionSupport.KvCacheProblem(catalog.FindGpu(r.Hardware!.Gpu!)!, Engine.Generic, EnumText.Parse<Precision>(r.Precision.KvCache!))}.");
+            .WithMessage(r => $"'kvCache' {EnumText.Of(r.Precision!.KvCache!.Value)} is not supported: {PrecisionSupport.KvCacheProblem(catalog.FindGpu(r.Hardware!.Gpu!)!, Engine.Generic, r.Precision.KvCache.Value)}.");
         RuleFor(r => r.Workload).NotNull().WithMessage("'workload' is required, with 'inputTokens' and 'outputTokens'.")
             .SetValidator(new WorkloadRequestValidator()!);
-        RuleFor(r => r.Engine).Must(EnumText.IsValid<Engine>).When(r => r.Engine is not null)
-            .WithMessage($"'engine' must be one of {EnumText.Values<Engine>()}.");
         RuleFor(r => r.GpuMemoryUtilization).Must(u => u > 0 && u <= 1).When(r => r.GpuMemoryUtilization is not null)
             .WithMessage("'gpuMemoryUtilization' must be greater than 0 and at most 1.");
         RuleFor(r => r.MaxModelLength).InclusiveBetween(1, Limits.MaxInputTokens + Limits.MaxOutputTokens).When(r => r.MaxModelLength is not null)

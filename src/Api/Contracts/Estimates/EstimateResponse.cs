@@ -1,15 +1,17 @@
 namespace Sizing.Api.Contracts.Estimates;
 
 /// <summary>What one deployment needs and does. <c>fits: false</c> is an answer: the reasons are in <c>warnings</c>.</summary>
+/// <remarks>A deployment that cannot run (it does not fit, or its layout is invalid) has no communication, latency, throughput
+/// or performance figures: they are null, since no such deployment could reach them. Its memory figures say why.</remarks>
 /// <param name="Fits">Whether the model, its runtime and this workload fit on the GPUs.</param>
 /// <param name="Concurrency">Concurrent requests per replica the figures are for (the requested one, or as many as fit).</param>
 /// <param name="GpusPerReplica">tensor × pipeline.</param>
 /// <param name="TotalGpus">GPUs across all replicas.</param>
 /// <param name="Memory">Per-GPU memory on the most loaded GPU.</param>
-/// <param name="Communication">Tensor, pipeline and expert parallel communication per step.</param>
-/// <param name="Latency">Per-request latency at this concurrency.</param>
-/// <param name="Throughput">Per-replica throughput at this concurrency.</param>
-/// <param name="Performance">The decode and prefill steps the latency comes from, and what bounds them.</param>
+/// <param name="Communication">Tensor, pipeline and expert parallel communication per step; null when it does not fit.</param>
+/// <param name="Latency">Per-request latency at this concurrency; null when it does not fit.</param>
+/// <param name="Throughput">Per-replica throughput at this concurrency; null when it does not fit.</param>
+/// <param name="Performance">The decode and prefill steps the latency comes from, and what bounds them; null when it does not fit.</param>
 /// <param name="Warnings">Why it does not fit, and anything else worth knowing.</param>
 /// <param name="Assumptions">Every assumed constant used, with its value and source.</param>
 public sealed record EstimateResponse(
@@ -18,10 +20,10 @@ public sealed record EstimateResponse(
     int GpusPerReplica,
     int TotalGpus,
     MemoryResponse Memory,
-    CommunicationResponse Communication,
-    LatencyResponse Latency,
-    ThroughputResponse Throughput,
-    PerformanceResponse Performance,
+    CommunicationResponse? Communication,
+    LatencyResponse? Latency,
+    ThroughputResponse? Throughput,
+    PerformanceResponse? Performance,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<AssumptionResponse> Assumptions);
 

@@ -36,8 +36,8 @@ public static class RecommendationMapping
                 slo?.TtftMs is { } ttft ? Seconds.FromMilliseconds(ttft) : null,
                 slo?.TpotMs is { } tpot ? Seconds.FromMilliseconds(tpot) : null),
             Precisions(request),
-            request.Engine is { } e ? EnumText.Parse<Engine>(e) : Engine.Vllm,
-            request.Objective is { } o ? EnumText.Parse<Objective>(o) : Objective.MinCost,
+            request.Engine ?? Engine.Vllm,
+            request.Objective ?? Objective.MinCost,
             request.Limit ?? 5,
             request.GpuMemoryUtilization,
             Checkpoints: request.Model is { } model ? CheckpointCatalog.BuiltIn.For(model) : [],
@@ -50,7 +50,7 @@ public static class RecommendationMapping
         ArgumentNullException.ThrowIfNull(request);
         var hardware = Hardware(request.Hardware, catalog);
         var model = ModelChoice.Resolve(request.Model, request.ModelConfig, catalog);
-        var engine = request.Engine is { } e ? EnumText.Parse<Engine>(e) : Engine.Vllm;
+        var engine = request.Engine ?? Engine.Vllm;
         return RecommendationSearch.CountCandidates(model, hardware.Select(h => h.GpusPerNode), Precisions(request).Count,
             request.Hardware?.MaxGpus ?? DefaultMaxGpus, engine);
     }
@@ -64,7 +64,7 @@ public static class RecommendationMapping
     }
 
     private static List<Precision> Precisions(RecommendationRequest request) =>
-        request.Precisions is { } p ? [.. p.Distinct(StringComparer.Ordinal).Select(EnumText.Parse<Precision>)] : [.. DefaultPrecisions];
+        request.Precisions is { } p ? [.. p.Distinct()] : [.. DefaultPrecisions];
 
     public static RecommendationResponse ToResponse(this RecommendationResult result, Objective objective)
     {
@@ -87,6 +87,7 @@ public static class RecommendationMapping
 
     private static RecommendationPlanResponse ToResponse(Plan plan)
     {
+        // A plan fits by construction, so its estimate has every figure.
         var estimate = plan.Estimate.ToResponse(plan.Input);
         var p = plan.Estimate.Performance;
         return new RecommendationPlanResponse(
@@ -104,9 +105,9 @@ public static class RecommendationMapping
             Math.Round(plan.Utilization, 4),
             new PlanLatencyResponse(Round(plan.Ttft.Milliseconds), Round(plan.Queueing.Milliseconds), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds),
                 Round((plan.Queueing + p.E2e).Milliseconds)),
-            estimate.Throughput,
+            estimate.Throughput!,
             estimate.Memory,
-            estimate.Communication,
+            estimate.Communication!,
             Round(plan.CostPerHourUsd),
             Round(plan.CostPerMillionOutputTokensUsd),
             plan.MeetsSlo,

@@ -30,12 +30,6 @@ public sealed class RecommendationRequestValidator : AbstractValidator<Recommend
         RuleFor(r => r.Slo).SetValidator(new SloValidator()!).When(r => r.Slo is not null);
         RuleFor(r => r.Precisions).Must(p => p!.Count is > 0 and <= 7).When(r => r.Precisions is not null)
             .WithMessage("'precisions' must list 1 to 7 weight formats.");
-        RuleForEach(r => r.Precisions).Must(EnumText.IsValid<Precision>)
-            .WithMessage((_, p) => $"'{p}' is not a weight format; use one of {EnumText.Values<Precision>()}.");
-        RuleFor(r => r.Engine).Must(EnumText.IsValid<Engine>).When(r => r.Engine is not null)
-            .WithMessage($"'engine' must be one of {EnumText.Values<Engine>()}.");
-        RuleFor(r => r.Objective).Must(EnumText.IsValid<Objective>).When(r => r.Objective is not null)
-            .WithMessage($"'objective' must be one of {EnumText.Values<Objective>()}.");
         RuleFor(r => r.Limit).InclusiveBetween(1, MaxLimit).When(r => r.Limit is not null)
             .WithMessage($"'limit' must be between 1 and {MaxLimit}.");
         RuleFor(r => r.GpuMemoryUtilization).Must(u => u > 0 && u <= 1).When(r => r.GpuMemoryUtilization is not null)
@@ -62,8 +56,7 @@ public sealed class RecommendationRequestValidator : AbstractValidator<Recommend
         && r.Hardware?.MaxGpus is null or (>= 1 and <= MaxGpus)
         && (r.Hardware?.Gpus is null || (r.Hardware.Gpus.Count <= MaxGpuTypes && r.Hardware.Gpus.All(g => g is not null && catalog.FindGpu(g) is not null)))
         && r.Hardware?.GpusPerNode is null or (>= 1 and <= Limits.MaxGpusPerNode)
-        && (r.Precisions is null || (r.Precisions.Count is > 0 and <= 7 && r.Precisions.All(EnumText.IsValid<Precision>)))
-        && (r.Engine is null || EnumText.IsValid<Engine>(r.Engine));
+        && (r.Precisions is null || r.Precisions.Count is > 0 and <= 7);
 }
 
 public sealed class RecommendationHardwareValidator : AbstractValidator<RecommendationHardwareRequest>
@@ -78,15 +71,11 @@ public sealed class RecommendationHardwareValidator : AbstractValidator<Recommen
             .WithMessage($"'maxGpus' must be between 1 and {RecommendationRequestValidator.MaxGpus}: the GPU budget of one search is capped at {RecommendationRequestValidator.MaxGpus}.");
         RuleFor(h => h.GpusPerNode).InclusiveBetween(1, Limits.MaxGpusPerNode).When(h => h.GpusPerNode is not null)
             .WithMessage($"'gpusPerNode' must be between 1 and {Limits.MaxGpusPerNode}.");
-        RuleFor(h => h.IntraNode).Must(EnumText.IsValid<IntraNodeLink>).When(h => h.IntraNode is not null)
-            .WithMessage($"'intraNode' must be one of {EnumText.Values<IntraNodeLink>()}.");
         RuleFor(h => h.IntraNode)
             .Must((h, link) => h.Gpus!.All(id => LinkRules.HasScaleUpFor(catalog.FindGpu(id)!, link)))
-            .When(h => h.IntraNode is not null && EnumText.IsValid<IntraNodeLink>(h.IntraNode)
+            .When(h => h.IntraNode is not null
                 && h.Gpus is { Count: > 0 } gpus && gpus.All(id => id is not null && catalog.FindGpu(id) is not null))
             .WithMessage(h => LinkRules.ScaleUpMismatch(h.Gpus!.Select(id => catalog.FindGpu(id)!).First(g => !LinkRules.HasScaleUpFor(g, h.IntraNode)), h.IntraNode));
-        RuleFor(h => h.InterNode).Must(EnumText.IsValid<InterNodeLink>).When(h => h.InterNode is not null)
-            .WithMessage($"'interNode' must be one of {EnumText.Values<InterNodeLink>()}.");
         RuleFor(h => h.NicsPerNode).InclusiveBetween(1, Limits.MaxNicsPerNode).When(h => h.NicsPerNode is not null)
             .WithMessage(LinkRules.NicsPerNodeMessage);
         RuleFor(h => h.NicGbps).Must(LinkRules.IsValidNicGbps).When(h => h.NicGbps is not null)

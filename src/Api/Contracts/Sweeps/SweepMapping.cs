@@ -10,7 +10,7 @@ public static class SweepMapping
     public static SweepResponse Run(this SweepRequest request, HardwareCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var parameter = request.Vary!.Parameter!;
+        var parameter = request.Vary!.Parameter!.Value;
         var points = new List<SweepPointResponse>(request.Vary.Values!.Count);
         foreach (var value in request.Vary.Values)
         {
@@ -18,10 +18,10 @@ public static class SweepMapping
             var e = DeploymentEstimator.Estimate(input).ToResponse(input);
             var m = e.Memory;
             points.Add(new SweepPointResponse(
-                value, e.Fits, e.Concurrency, e.Latency.TtftMs, e.Latency.TpotMs, e.Latency.E2eMs,
-                e.Throughput.OutputTokensPerSecond, e.Throughput.OutputTokensPerSecondPerGpu, e.Throughput.OutputTokensPerSecondPerUser,
-                e.Throughput.RequestsPerSecond, m.PerGpu.WeightsGiB, m.PerGpu.KvCacheGiB, m.PerGpu.KvCachePoolGiB, m.PerGpu.HeadroomGiB,
-                m.MaxConcurrentSequences, e.Communication.ShareOfDecodeStep, e.Performance.Bound, e.Fits || e.Warnings.Count == 0 ? null : e.Warnings[0]));
+                value, e.Fits, e.Concurrency, e.Latency?.TtftMs, e.Latency?.TpotMs, e.Latency?.E2eMs,
+                e.Throughput?.OutputTokensPerSecond, e.Throughput?.OutputTokensPerSecondPerGpu, e.Throughput?.OutputTokensPerSecondPerUser,
+                e.Throughput?.RequestsPerSecond, m.PerGpu.WeightsGiB, m.PerGpu.KvCacheGiB, m.PerGpu.KvCachePoolGiB, m.PerGpu.HeadroomGiB,
+                m.MaxConcurrentSequences, e.Communication?.ShareOfDecodeStep, e.Performance?.Bound, e.Fits || e.Warnings.Count == 0 ? null : e.Warnings[0]));
         }
 
         return new SweepResponse(parameter, points);

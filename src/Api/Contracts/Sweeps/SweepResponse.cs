@@ -3,11 +3,11 @@ namespace Sizing.Api.Contracts.Sweeps;
 /// <summary>A flat series: one point per value of the varied parameter, in the order given.</summary>
 /// <param name="Parameter">The parameter varied. Example: concurrency.</param>
 /// <param name="Points">One estimate per value.</param>
-public sealed record SweepResponse(string Parameter, IReadOnlyList<SweepPointResponse> Points);
+public sealed record SweepResponse(SweepParameter Parameter, IReadOnlyList<SweepPointResponse> Points);
 
 /// <summary>One estimate, flattened for charts; per replica unless named per GPU.</summary>
 /// <param name="Value">The parameter's value. Example: 64.</param>
-/// <param name="Fits">Whether it fits; when false, <c>reason</c> says why (the figures are still computed).</param>
+/// <param name="Fits">Whether it fits; when false, <c>reason</c> says why and the latency, throughput and communication figures are null.</param>
 /// <param name="Concurrency">Requests in flight the figures are for. Example: 64.</param>
 /// <param name="TtftMs">Time to first token, ms. Example: 95.</param>
 /// <param name="TpotMs">Time per output token, ms. Example: 8.5.</param>
@@ -28,18 +28,18 @@ public sealed record SweepPointResponse(
     double Value,
     bool Fits,
     int Concurrency,
-    double TtftMs,
-    double TpotMs,
-    double E2eMs,
-    double OutputTokensPerSecond,
-    double OutputTokensPerSecondPerGpu,
-    double OutputTokensPerSecondPerUser,
-    double RequestsPerSecond,
+    double? TtftMs,
+    double? TpotMs,
+    double? E2eMs,
+    double? OutputTokensPerSecond,
+    double? OutputTokensPerSecondPerGpu,
+    double? OutputTokensPerSecondPerUser,
+    double? RequestsPerSecond,
     double WeightsGiB,
     double KvCacheGiB,
     double KvCachePoolGiB,
     double HeadroomGiB,
     double MaxConcurrentSequences,
-    double CommunicationShareOfDecode,
-    string Bound,
+    double? CommunicationShareOfDecode,
+    string? Bound,
     string? Reason);
