@@ -23,4 +23,18 @@ public static class OpenApiSetup
         });
         return services;
     }
+
+    /// <summary>The OpenAPI document at <c>/swagger/v1/swagger.json</c>, and Swagger UI unless <c>OpenApi:SwaggerUi</c> is false
+    /// (production: the document is the contract clients generate from, the UI is for people exploring).</summary>
+    public static WebApplication UseSizingOpenApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseSwagger();
+        if (app.Configuration.GetValue("OpenApi:SwaggerUi", true))
+        {
+            app.UseSwaggerUI(options => options.SwaggerEndpoint("/swagger/v1/swagger.json", "Sizing v1"));
+        }
+
+        return app;
+    }
 }

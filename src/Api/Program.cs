@@ -1,8 +1,10 @@
 using FluentValidation;
 using Sizing.Api;
+using Sizing.Api.Contracts.Models;
 using Sizing.Api.Errors;
 using Sizing.Api.Infrastructure;
 using Sizing.Api.Validation;
+using Sizing.Domain.Catalog;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +12,7 @@ builder.AddSizingObservability();
 builder.AddSizingLimits();
 builder.Services.AddCatalogOverrides();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+builder.Services.AddScoped<ModelConfigCache>();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
 builder.Services.AddHealthChecks();
@@ -17,6 +20,7 @@ builder.Services
     .AddControllers(options =>
     {
         options.Filters.Add<ValidationFilter>();
+        options.Filters.Add<CostLimitFilter>();
         options.Filters.Add<ProblemResultFilter>(ProblemResultFilter.Order);
     })
     .AddJsonOptions(options => ApiJson.Configure(options.JsonSerializerOptions))
@@ -25,15 +29,32 @@ builder.Services.AddSizingOpenApi();
 
 var app = builder.Build();
 
+// A refused override file ends start-up here with one log line per problem and exit code 78 (EX_CONFIG), not a stack trace.
+try
+{
+    _ = app.Services.GetRequiredService<HardwareCatalog>();
+}
+catch (CatalogOverrideException refused)
+{
+    foreach (var problem in refused.Problems)
+    {
+        app.Logger.LogCritical("Catalog override refused: {Problem}", problem.ToString());
+    }
+
+    app.Logger.LogCritical("The service will not start: fix the files or remove them from Catalog:GpuFiles / Catalog:ModelFiles");
+    await app.DisposeAsync();
+    return 78;
+}
+
 app.UseSizingObservability();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSizingLimits();
-app.UseSwagger();
-app.UseSwaggerUI(options => options.SwaggerEndpoint("/swagger/v1/swagger.json", "Sizing v1"));
+app.UseSizingOpenApi();
 app.MapControllers();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

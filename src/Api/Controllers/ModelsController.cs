@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.RateLimiting;
 using Sizing.Api.Contracts.Models;
 using Sizing.Api.Errors;
+using Sizing.Api.Infrastructure;
 using Sizing.Domain.Architecture;
 using Sizing.Domain.Catalog;
 
@@ -38,6 +40,7 @@ public sealed class ModelsController(HardwareCatalog catalog) : ControllerBase
     /// <response code="200">The resolved architecture and counts.</response>
     /// <response code="400">The config lacks a field the formulas need, or its model_type is not supported; <c>errors</c> names the field.</response>
     [HttpPost("resolve")]
+    [EnableRateLimiting(LimitsSetup.ComputePolicy)]
     [Consumes("application/json")]
     [ProducesResponseType<ModelResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -17,7 +17,7 @@ public static class SweepParameters
             ["tensor"] = (1, Limits.MaxTensor, true, (r, v) => r with { Parallelism = (r.Parallelism ?? new ParallelismRequest()) with { Tensor = (int)v } }),
             ["pipeline"] = (1, Limits.MaxPipeline, true, (r, v) => r with { Parallelism = (r.Parallelism ?? new ParallelismRequest()) with { Pipeline = (int)v } }),
             ["expert"] = (1, Limits.MaxExpert, true, (r, v) => r with { Parallelism = (r.Parallelism ?? new ParallelismRequest()) with { Expert = (int)v } }),
-            ["gpuMemoryUtilization"] = (0, 1, false, (r, v) => r with { GpuMemoryUtilization = v }),
+            ["gpuMemoryUtilization"] = (Limits.MinGpuMemoryUtilization, 1, false, (r, v) => r with { GpuMemoryUtilization = v }),
         };
 
     public static string Names => string.Join(" | ", All.Keys);
@@ -35,7 +35,7 @@ public static class SweepParameters
 
         if (parameter == "gpuMemoryUtilization")
         {
-            return value > 0 && value <= 1 ? null : "'gpuMemoryUtilization' must be greater than 0 and at most 1.";
+            return Limits.IsGpuMemoryUtilization(value) ? null : Limits.GpuMemoryUtilizationMessage;
         }
 
         return value >= min && value <= max
