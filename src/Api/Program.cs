@@ -42,7 +42,6 @@ catch (CatalogOverrideException refused)
     }
 
     app.Logger.LogCritical("The service will not start: fix the files or remove them from Catalog:GpuFiles / Catalog:ModelFiles");
-    await app.DisposeAsync();
     return 78;
 }
 
