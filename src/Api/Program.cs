@@ -4,9 +4,21 @@ using Sizing.Api.Contracts.Models;
 using Sizing.Api.Errors;
 using Sizing.Api.Infrastructure;
 using Sizing.Api.Validation;
-using Sizing.Domain.Catalog;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// A refused override file ends start-up here, before the host exists: one line per problem on stderr and exit code 78
+// (EX_CONFIG), not an aborted host with a stack trace. The host loads the same files again through CatalogOverrides.
+if (CatalogOverrides.Check(builder.Configuration) is { Count: > 0 } problems)
+{
+    foreach (var problem in problems)
+    {
+        await Console.Error.WriteLineAsync("Catalog override refused: " + problem);
+    }
+
+    await Console.Error.WriteLineAsync("The service will not start: fix the files or remove them from Catalog:GpuFiles / Catalog:ModelFiles.");
+    return 78;
+}
 
 builder.AddSizingObservability();
 builder.AddSizingLimits();
@@ -28,22 +40,6 @@ builder.Services
 builder.Services.AddSizingOpenApi();
 
 var app = builder.Build();
-
-// A refused override file ends start-up here with one log line per problem and exit code 78 (EX_CONFIG), not a stack trace.
-try
-{
-    _ = app.Services.GetRequiredService<HardwareCatalog>();
-}
-catch (CatalogOverrideException refused)
-{
-    foreach (var problem in refused.Problems)
-    {
-        app.Logger.LogCritical("Catalog override refused: {Problem}", problem.ToString());
-    }
-
-    app.Logger.LogCritical("The service will not start: fix the files or remove them from Catalog:GpuFiles / Catalog:ModelFiles");
-    return 78;
-}
 
 app.UseSizingObservability();
 app.UseExceptionHandler();

@@ -40,6 +40,20 @@ public static class CatalogOverrides
         return build.Catalog;
     }
 
+    /// <summary>The problems of the configured files, without throwing (empty when they are fine or there are none).</summary>
+    public static IReadOnlyList<CatalogProblem> Check(IConfiguration configuration)
+    {
+        try
+        {
+            Load(configuration);
+            return [];
+        }
+        catch (CatalogOverrideException refused)
+        {
+            return refused.Problems;
+        }
+    }
+
     private static List<(string Name, string Json)> Read(string[] paths, List<CatalogProblem> problems)
     {
         var documents = new List<(string, string)>();
