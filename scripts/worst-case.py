@@ -2,7 +2,7 @@
 """Worst accepted request per endpoint, on loopback: its CPU time, 16 of them at once against /health/live, and the memory
 of 60 s of the worst recommendation load under the deployment's GC settings.
 
-    python3 scripts/worst-case.py [--port 5101] [--duration 60] [--skip-load]
+    python3 scripts/worst-case.py [--port 5101] [--duration 60] [--skip-load] [--env DOTNET_gcServer=1 ...]
 
 Publishes a Release build, starts it on 127.0.0.1 with the settings of deploy/deployment.yaml (GC, processor count 1, heap
 limit as in the pod), and prints one line per measurement. CPU time is the server's utime + stime (from /proc) across one
@@ -83,20 +83,29 @@ def main():
     parser.add_argument("--port", type=int, default=5101)
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE over the deployment's settings, to compare GC modes")
+    parser.add_argument("--app", help="an already published folder (skips the Release publish)")
+    parser.add_argument("--dotnet", default="dotnet", help="the dotnet host to run it with")
+    parser.add_argument("--wrk", default=shutil.which("wrk"), help="the wrk binary")
+    parser.add_argument("--pin-cpu", help="taskset CPU list for the server (e.g. 0: one core, like the pod's 1-CPU limit)")
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
     work = tempfile.mkdtemp(prefix="sizing-worst-")
     server = None
     try:
-        subprocess.run(["dotnet", "publish", os.path.join(ROOT, "src/Api/Api.csproj"), "-c", "Release", "-p:UseAppHost=false",
-                        "-o", os.path.join(work, "app"), "--nologo", "-v", "quiet"], check=True, stdout=subprocess.DEVNULL)
+        app = args.app or os.path.join(work, "app")
+        if not args.app:
+            subprocess.run(["dotnet", "publish", os.path.join(ROOT, "src/Api/Api.csproj"), "-c", "Release", "-p:UseAppHost=false",
+                            "-o", app, "--nologo", "-v", "quiet"], check=True, stdout=subprocess.DEVNULL)
         env, limit_mib = deployment_env()
+        env.update(item.split("=", 1) for item in args.env)
         # The pod's cgroup limit, emulated: the heap limit the runtime would derive from it, and the pod's one CPU.
         percent = int(env.get("DOTNET_GCHeapHardLimitPercent", "0x4B"), 16)
         env = {**os.environ, **env, "ASPNETCORE_URLS": base, "ASPNETCORE_ENVIRONMENT": "Production", "Serilog__MinimumLevel__Default": "Warning",
                "DOTNET_GCHeapHardLimit": hex(limit_mib * 1024 * 1024 * percent // 100), "DOTNET_PROCESSOR_COUNT": "1"}
         env.pop("DOTNET_GCHeapHardLimitPercent", None)
-        server = subprocess.Popen(["dotnet", "Sizing.Api.dll"], cwd=os.path.join(work, "app"), env=env,
+        command = [args.dotnet, "Sizing.Api.dll"]
+        server = subprocess.Popen((["taskset", "-c", args.pin_cpu] if args.pin_cpu else []) + command, cwd=app, env=env,
                                   stdout=open(os.path.join(work, "server.log"), "w"), stderr=subprocess.STDOUT)
         for _ in range(150):
             try:
@@ -104,7 +113,7 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"server pid {server.pid}; pod limit {limit_mib} Mi; GC settings {sorted((k, v) for k, v in env.items() if k.startswith('DOTNET_'))}")
+        print(f"server pid {server.pid}; pod limit {limit_mib} Mi; settings {sorted((k, v) for k, v in env.items() if k.startswith('DOTNET_') and 'CLI' not in k and k not in ('DOTNET_NOLOGO', 'DOTNET_GENERATE_ASPNET_CERTIFICATE'))}")
 
         # The largest recommendation budget the search-size cap accepts.
         worst = dict(WORST)
@@ -143,10 +152,12 @@ def main():
         stop.set()
         prober.join()
         statuses = sorted(r[0] for r in results)
+        latencies.sort()
         print(f"16 concurrent recommendations: statuses {statuses}, slowest {max(r[2] for r in results) * 1000:.0f} ms; "
-              f"/health/live over {len(latencies)} probes: max {max(latencies) * 1000:.1f} ms, median {sorted(latencies)[len(latencies) // 2] * 1000:.1f} ms")
+              f"/health/live over {len(latencies)} probes: median {latencies[len(latencies) // 2] * 1000:.1f} ms, "
+              f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms; load average {os.getloadavg()[0]:.1f}")
 
-        if args.skip_load or not shutil.which("wrk"):
+        if args.skip_load or not args.wrk:
             return
         body_file = os.path.join(work, "body.json")
         json.dump(body, open(body_file, "w"))
@@ -167,7 +178,7 @@ def main():
         sampler = threading.Thread(target=sample)
         before = rss_mib(server.pid)
         sampler.start()
-        run = subprocess.run(["wrk", "-t1", "-c16", f"-d{args.duration}s", "--timeout", "30s", "-s", lua, base + path],
+        run = subprocess.run([args.wrk, "-t1", "-c16", f"-d{args.duration}s", "--timeout", "30s", "-s", lua, base + path],
                              env={**os.environ, "BODY": body_file}, capture_output=True, text=True)
         stop.set()
         sampler.join()

@@ -36,7 +36,7 @@ public static class LimitsSetup
             host.ShutdownTimeout = TimeSpan.FromSeconds(configuration.GetValue("Limits:ShutdownTimeoutSeconds", 25)));
         builder.Services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new RequestTimeoutPolicy
         {
-            Timeout = TimeSpan.FromSeconds(configuration.GetValue("Limits:RequestTimeoutSeconds", 10)),
+            Timeout = TimeSpan.FromSeconds(configuration.GetValue("Limits:RequestTimeoutSeconds", 10.0)),
             TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
         });
         builder.Services.AddRateLimiter(options =>
