@@ -145,6 +145,17 @@ def main():
                 latencies.append(time.perf_counter() - start)
                 time.sleep(0.02)
 
+        # The same probes with nothing in flight: what the machine alone adds (other processes share its cores).
+        prober = threading.Thread(target=probe)
+        prober.start()
+        time.sleep(5)
+        stop.set()
+        prober.join()
+        idle = sorted(latencies)
+        print(f"/health/live idle over {len(idle)} probes: median {idle[len(idle) // 2] * 1000:.1f} ms, p99 {idle[int(len(idle) * 0.99)] * 1000:.1f} ms, "
+              f"max {idle[-1] * 1000:.1f} ms; load average {os.getloadavg()[0]:.1f}")
+        latencies.clear()
+        stop.clear()
         prober = threading.Thread(target=probe)
         prober.start()
         with concurrent.futures.ThreadPoolExecutor(16) as pool:
