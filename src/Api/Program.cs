@@ -2,6 +2,7 @@ using System.IO.Compression;
 using FluentValidation;
 using Microsoft.AspNetCore.ResponseCompression;
 using Sizing.Api;
+using Sizing.Api.Contracts.Models;
 using Sizing.Api.Errors;
 using Sizing.Api.Infrastructure;
 using Sizing.Api.OpenApi;
@@ -9,11 +10,25 @@ using Sizing.Api.Validation;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// A refused override file ends start-up here, before the host exists: one line per problem on stderr and exit code 78
+// (EX_CONFIG), not an aborted host with a stack trace. The host loads the same files again through CatalogOverrides.
+if (CatalogOverrides.Check(builder.Configuration) is { Count: > 0 } problems)
+{
+    foreach (var problem in problems)
+    {
+        await Console.Error.WriteLineAsync("Catalog override refused: " + problem);
+    }
+
+    await Console.Error.WriteLineAsync("The service will not start: fix the files or remove them from Catalog:GpuFiles / Catalog:ModelFiles.");
+    return 78;
+}
+
 builder.AddSizingObservability();
 builder.AddSizingLimits();
 builder.Services.AddCatalogOverrides();
 builder.Services.AddSingleton<CatalogCaching>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+builder.Services.AddScoped<ModelConfigCache>();
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemFactory.Customize);
 builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
 builder.Services.AddHealthChecks();
@@ -31,6 +46,7 @@ builder.Services
     .AddControllers(options =>
     {
         options.Filters.Add<ValidationFilter>();
+        options.Filters.Add<CostLimitFilter>();
         // FluentValidation is the one validator; [Required] only documents the validators' required fields in OpenAPI.
         options.ModelValidatorProviders.Clear();
     })
@@ -51,19 +67,11 @@ app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSizingLimits();
-app.UseSwagger(options => options.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1);
-app.UseSwaggerUI(options =>
-{
-    options.SwaggerEndpoint("/swagger/v1/swagger.json", "Sizing v1");
-    options.DocumentTitle = "Sizing API";
-    options.EnableDeepLinking();
-    options.DisplayOperationId();
-    options.DisplayRequestDuration();
-});
-app.MapGet("/", () => Results.Redirect("/swagger/index.html")).ExcludeFromDescription();
+app.UseSizingOpenApi();
 app.MapControllers();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

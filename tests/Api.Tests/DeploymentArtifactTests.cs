@@ -80,7 +80,8 @@ public sealed class DeploymentArtifactTests
         Assert.Equal("apps/v1", Text(deployment, "apiVersion"));
         Assert.Equal("/health/ready", Text(container, "readinessProbe", "httpGet", "path"));
         Assert.Equal("/health/live", Text(container, "livenessProbe", "httpGet", "path"));
-        Assert.Equal("8080", Text((YamlMappingNode)Seq(container, "ports").Single(), "containerPort"));
+        var ports = Seq(container, "ports").Cast<YamlMappingNode>().ToDictionary(p => Text(p, "name")!, p => Text(p, "containerPort"));
+        Assert.Equal("8080", ports["http"]);
         foreach (var kind in new[] { "requests", "limits" })
         {
             Assert.NotNull(Text(container, "resources", kind, "cpu"));
@@ -143,6 +144,22 @@ public sealed class DeploymentArtifactTests
         Assert.Equal(Text(Load("configmap-catalog.yaml"), "metadata", "name"), Text(volume, "configMap", "name"));
         Assert.Equal($"{Text(mount, "mountPath")}/gpus.json", env["Catalog__GpuFiles__0"]);
         Assert.Equal($"{Text(mount, "mountPath")}/models.json", env["Catalog__ModelFiles__0"]);
+    }
+
+    [Fact]
+    public void Deployment_ServesMetricsOnlyOnAManagementPortTheServiceDoesNotRoute()
+    {
+        var deployment = Load("deployment.yaml");
+        var container = (YamlMappingNode)Seq(Map(deployment, "spec", "template", "spec"), "containers").Single();
+        var env = Seq(container, "env").Cast<YamlMappingNode>().ToDictionary(e => Text(e, "name")!, e => Text(e, "value"));
+        var metrics = Text(Seq(container, "ports").Cast<YamlMappingNode>().Single(p => Text(p, "name") == "metrics"), "containerPort");
+        var routed = Seq(Load("service.yaml"), "spec", "ports").Cast<YamlMappingNode>().Select(p => Text(p, "targetPort"));
+
+        Assert.Equal(metrics, env["Observability__MetricsPort"]);
+        Assert.Contains(metrics, env["ASPNETCORE_HTTP_PORTS"]!.Split(';'));
+        Assert.Equal(metrics, Text(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/port"));
+        Assert.DoesNotContain("metrics", routed);
+        Assert.Equal("false", env["OpenApi__SwaggerUi"]);
     }
 
     [Fact]

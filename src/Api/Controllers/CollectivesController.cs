@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Sizing.Api.Contracts.Collectives;
+using Sizing.Api.Infrastructure;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 
@@ -11,6 +13,7 @@ namespace Sizing.Api.Controllers;
 /// from application/problem+json into application/json. The content types are declared per response instead.
 /// </remarks>
 [ApiController]
+[EnableRateLimiting(LimitsSetup.ComputePolicy)]
 [Route("v1/collectives")]
 public sealed class CollectivesController(HardwareCatalog catalog) : ControllerBase
 {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.RateLimiting;
 using Sizing.Api.Contracts.Models;
 using Sizing.Api.Errors;
 using Sizing.Api.Infrastructure;
@@ -41,6 +42,7 @@ public sealed class ModelsController(HardwareCatalog catalog) : ControllerBase
     /// <response code="200">The resolved architecture and counts.</response>
     /// <response code="400">The config lacks a field the formulas need, or its model_type is not supported; <c>errors</c> names the field.</response>
     [HttpPost("resolve", Name = "resolveModelConfig")]
+    [EnableRateLimiting(LimitsSetup.ComputePolicy)]
     [Consumes("application/json")]
     [ProducesResponseType<ModelResponse>(StatusCodes.Status200OK, "application/json")]
     public ActionResult<ModelResponse> Resolve([FromBody] JsonElement config)

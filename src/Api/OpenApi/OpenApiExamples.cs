@@ -110,9 +110,10 @@ public static class OpenApiExamples
     public static Dictionary<string, object> Responses(HardwareCatalog catalog, JsonSerializerOptions json)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var estimate = JsonSerializer.Deserialize<EstimateRequest>(Estimate, json)!.ToDomain(catalog);
+        var models = new ModelConfigCache();
+        var estimate = JsonSerializer.Deserialize<EstimateRequest>(Estimate, json)!.ToDomain(catalog, models);
         var collective = JsonSerializer.Deserialize<CollectiveRequest>(Collective, json)!.ToInput(catalog);
-        var recommendation = JsonSerializer.Deserialize<RecommendationRequest>(Recommendation, json)!.ToDomain(catalog);
+        var recommendation = JsonSerializer.Deserialize<RecommendationRequest>(Recommendation, json)!.ToDomain(catalog, models, CancellationToken.None);
         using var config = JsonDocument.Parse(Llama31_8bConfig);
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -125,7 +126,7 @@ public static class OpenApiExamples
             ["estimateCollective"] = Collectives.Estimate(collective.Operation, collective.Topology, collective.GpuCount, collective.MessageBytes, collective.Implementation)
                 .ToResponse(collective, CommunicationAssumptions.Default),
             ["recommendDeployments"] = RecommendationSearch.Search(recommendation).ToResponse(recommendation.Objective),
-            ["sweepEstimate"] = JsonSerializer.Deserialize<SweepRequest>(Sweep, json)!.Run(catalog),
+            ["sweepEstimate"] = JsonSerializer.Deserialize<SweepRequest>(Sweep, json)!.Run(catalog, models, CancellationToken.None),
             ["getVersion"] = new VersionResponse(BuildInfo.ServiceName, BuildInfo.Version, BuildInfo.Commit, BuildInfo.Runtime),
         };
     }

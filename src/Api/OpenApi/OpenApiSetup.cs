@@ -32,4 +32,26 @@ public static class OpenApiSetup
         });
         return services;
     }
+
+    /// <summary>The OpenAPI document at <c>/swagger/v1/swagger.json</c>, and Swagger UI unless <c>OpenApi:SwaggerUi</c> is false
+    /// (production: the document is the contract clients generate from, the UI is for people exploring).</summary>
+    public static WebApplication UseSizingOpenApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseSwagger(options => options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
+        if (app.Configuration.GetValue("OpenApi:SwaggerUi", true))
+        {
+            app.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint("/swagger/v1/swagger.json", "Sizing v1");
+                options.DocumentTitle = "Sizing API";
+                options.EnableDeepLinking();
+                options.DisplayOperationId();
+                options.DisplayRequestDuration();
+            });
+            app.MapGet("/", () => Results.Redirect("/swagger/index.html")).ExcludeFromDescription();
+        }
+
+        return app;
+    }
 }

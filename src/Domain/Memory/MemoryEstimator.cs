@@ -205,7 +205,7 @@ public static class MemoryEstimator
         var forward = batchedTokens * ((3.0 * widest / tp) + (3.0 * model.HiddenSize)) * 2.0;
         var sampler = input.Engine == Engine.Trtllm
             ? 0
-            : (maxSeqs * model.VocabSize * a.SamplerBytesPerSequencePerVocab) + (batchedTokens * model.HiddenSize * a.HiddenBytesPerTokenPerUnit);
+            : ((double)maxSeqs * model.VocabSize * a.SamplerBytesPerSequencePerVocab) + ((double)batchedTokens * model.HiddenSize * a.HiddenBytesPerTokenPerUnit);
         return new Bytes(checked((long)Math.Round(Math.Max(forward, sampler))));
     }
 

@@ -96,6 +96,11 @@ public static class RecommendationSearch
                 var settled = false;
                 for (var pp = 1; (long)tp * pp <= input.MaxGpus; pp *= 2)
                 {
+                    if (state.OutOfTime())
+                    {
+                        return; // checked per layout: one layout costs well under a millisecond, so the budget is met closely
+                    }
+
                     var parallelism = new Parallelism(tp, pp, ep);
                     state.Candidates += input.MaxGpus / parallelism.GpusPerReplica;
 
@@ -139,6 +144,11 @@ public static class RecommendationSearch
 
         foreach (var parallelism in spanning ?? [])
         {
+            if (state.OutOfTime())
+            {
+                return;
+            }
+
             if (anyFitsInNode)
             {
                 var nodes = (parallelism.Tensor + hardware.GpusPerNode - 1) / hardware.GpusPerNode;

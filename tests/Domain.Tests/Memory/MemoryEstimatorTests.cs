@@ -82,6 +82,21 @@ public sealed class MemoryEstimatorTests
         Assert.Equal(32.86, estimate.Weights.GiB, 0.02); // 141.11 GB / 4 = 35.28 GB = 32.86 GiB
     }
 
+    [Theory]
+    [InlineData(1_048_576, 100_000)] // the API's maxima for --max-num-batched-tokens and --max-num-seqs
+    [InlineData(131_072, 1_500)]     // a published vLLM setting: batched tokens × hidden 16,384 alone is 2^31
+    public void Activations_LargestSchedulerLimitsOn405B_AreFiniteAndGrowWithTheBatch(int batchedTokens, int maxSeqs)
+    {
+        var input = Input("llama-3.1-405b", "b200-180gb", tp: 8, maxNumBatchedTokens: batchedTokens) with { MaxNumSeqs = maxSeqs };
+
+        var estimate = MemoryEstimator.Estimate(input);
+
+        // Forward pass: 3·I/tp + 3·h 16-bit values per batched token (53,248 and 16,384 for the 405B): 0.225 MiB at TP 8.
+        var perToken = ((3.0 * 53_248 / 8) + (3.0 * 16_384)) * 2;
+        Assert.True(estimate.Activations.Value >= batchedTokens * perToken, $"{estimate.Activations}");
+        Assert.True(double.IsFinite(estimate.Activations.GiB));
+    }
+
     [Fact]
     public void Estimate_Llama3_70bBf16OnOneH100_DoesNotFit()
     {

@@ -10,10 +10,10 @@ namespace Sizing.Api.Contracts.Estimates;
 
 public static class EstimateMapping
 {
-    public static DeploymentInput ToDomain(this EstimateRequest request, HardwareCatalog catalog)
+    public static DeploymentInput ToDomain(this EstimateRequest request, HardwareCatalog catalog, ModelConfigCache models)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var memory = request.ToMemoryInput(catalog);
+        var memory = request.ToMemoryInput(catalog, models);
         var hardware = request.Hardware!;
         var topology = new Topology(memory.Gpu, hardware.GpusPerNode ?? memory.Gpu.Node.GpusPerNode,
             LinkRules.IntraNodeOrDefault(memory.Gpu, hardware.IntraNode), LinkRules.InterNodeOrDefault(hardware.InterNode),
@@ -22,7 +22,7 @@ public static class EstimateMapping
         return new DeploymentInput(memory, topology, request.Workload.InputTokens!.Value, request.Workload.OutputTokens!.Value, batching);
     }
 
-    public static MemoryInput ToMemoryInput(this EstimateRequest request, HardwareCatalog catalog)
+    public static MemoryInput ToMemoryInput(this EstimateRequest request, HardwareCatalog catalog, ModelConfigCache models)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -31,7 +31,7 @@ public static class EstimateMapping
         var weights = request.Precision?.Weights ?? Precision.Bf16;
         var engine = request.Engine ?? Engine.Vllm;
         return new MemoryInput(
-            ModelChoice.Resolve(request.Model, request.ModelConfig, catalog),
+            ModelChoice.Resolve(request.Model, request.ModelConfig, catalog, models),
             catalog.FindGpu(request.Hardware!.Gpu!)!,
             request.Parallelism.ToDomain(),
             weights,

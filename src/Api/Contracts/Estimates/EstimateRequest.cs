@@ -33,7 +33,7 @@ public sealed record EstimateRequest
     public Engine? Engine { get; init; }
 
     /// <summary>vLLM/SGLang: fraction of total GPU memory the engine may use (default 0.9; SGLang 0.85); TensorRT-LLM: fraction of
-    /// the memory free after weights given to KV (free_gpu_memory_fraction, default 0.9). Greater than 0, at most 1.</summary>
+    /// the memory free after weights given to KV (free_gpu_memory_fraction, default 0.9). 0.01–1.</summary>
     /// <example>0.9</example>
     public double? GpuMemoryUtilization { get; init; }
 

@@ -23,8 +23,8 @@ public sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest
             .WithMessage(r => $"'kvCache' {EnumText.Of(r.Precision!.KvCache!.Value)} is not supported: {PrecisionSupport.KvCacheProblem(catalog.FindGpu(r.Hardware!.Gpu!)!, Engine.Generic, r.Precision.KvCache.Value)}.");
         RuleFor(r => r.Workload).NotNull().WithMessage("'workload' is required, with 'inputTokens' and 'outputTokens'.")
             .SetValidator(new WorkloadRequestValidator()!);
-        RuleFor(r => r.GpuMemoryUtilization).Must(u => u > 0 && u <= 1).When(r => r.GpuMemoryUtilization is not null)
-            .WithMessage("'gpuMemoryUtilization' must be greater than 0 and at most 1.");
+        RuleFor(r => r.GpuMemoryUtilization).Must(Limits.IsGpuMemoryUtilization).When(r => r.GpuMemoryUtilization is not null)
+            .WithMessage(Limits.GpuMemoryUtilizationMessage);
         RuleFor(r => r.MaxModelLength).InclusiveBetween(1, Limits.MaxInputTokens + Limits.MaxOutputTokens).When(r => r.MaxModelLength is not null)
             .WithMessage("'maxModelLength' must be between 1 and 3,000,000 tokens.");
         RuleFor(r => r.MaxModelLength).Must((r, length) => length >= r.Workload!.InputTokens + r.Workload.OutputTokens)

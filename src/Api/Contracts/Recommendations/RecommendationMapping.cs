@@ -18,14 +18,14 @@ public static class RecommendationMapping
 
     private static readonly Precision[] DefaultPrecisions = [Precision.Bf16, Precision.Fp8];
 
-    public static RecommendationInput ToDomain(this RecommendationRequest request, HardwareCatalog catalog, CancellationToken stop = default)
+    public static RecommendationInput ToDomain(this RecommendationRequest request, HardwareCatalog catalog, ModelConfigCache models, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
         var workload = request.Workload!;
         var slo = request.Slo;
         return new RecommendationInput(
-            ModelChoice.Resolve(request.Model, request.ModelConfig, catalog),
+            ModelChoice.Resolve(request.Model, request.ModelConfig, catalog, models),
             request.Model is { } id ? catalog.FindModel(id)!.HfId : null,
             Hardware(request.Hardware, catalog),
             request.Hardware?.MaxGpus ?? DefaultMaxGpus,
@@ -45,11 +45,11 @@ public static class RecommendationMapping
     }
 
     /// <summary>The candidates the request's search would enumerate, for the search-size cap.</summary>
-    public static long CandidateCount(RecommendationRequest request, HardwareCatalog catalog)
+    public static long CandidateCount(RecommendationRequest request, HardwareCatalog catalog, ModelConfigCache models)
     {
         ArgumentNullException.ThrowIfNull(request);
         var hardware = Hardware(request.Hardware, catalog);
-        var model = ModelChoice.Resolve(request.Model, request.ModelConfig, catalog);
+        var model = ModelChoice.Resolve(request.Model, request.ModelConfig, catalog, models);
         var engine = request.Engine ?? Engine.Vllm;
         return RecommendationSearch.CountCandidates(model, hardware.Select(h => h.GpusPerNode), Precisions(request).Count,
             request.Hardware?.MaxGpus ?? DefaultMaxGpus, engine);

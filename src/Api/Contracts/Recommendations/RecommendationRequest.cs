@@ -42,7 +42,7 @@ public sealed record RecommendationRequest
     /// <example>5</example>
     public int? Limit { get; init; }
 
-    /// <summary>Engine memory fraction (vLLM --gpu-memory-utilization, SGLang --mem-fraction-static, TensorRT-LLM free-memory fraction); default each engine's. Greater than 0, at most 1.</summary>
+    /// <summary>Engine memory fraction (vLLM --gpu-memory-utilization, SGLang --mem-fraction-static, TensorRT-LLM free-memory fraction); default each engine's. 0.01–1.</summary>
     /// <example>0.9</example>
     public double? GpuMemoryUtilization { get; init; }
 }

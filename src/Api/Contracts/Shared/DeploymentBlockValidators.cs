@@ -18,6 +18,18 @@ public static class Limits
     public const int MaxGpusPerReplica = 4096;
     public const int MaxNicsPerNode = 64;
     public const double MaxNicGbps = 3200;
+
+    /// <summary>Requests in flight × tokens per request: 10^10, about 3× the KV a 1,024-GPU B200 deployment holds at
+    /// DeepSeek-V3's 70 KB per token. With the model bound on KV elements per token every KV byte count stays below 2^63.</summary>
+    public const long MaxTokensInFlight = 10_000_000_000;
+
+    /// <summary>Below 1 % the engine has no room for any weights; the floor also keeps every ratio over the budget finite.</summary>
+    public const double MinGpuMemoryUtilization = 0.01;
+
+    /// <summary>The rule every gpuMemoryUtilization (estimates, sweeps, recommendations) follows.</summary>
+    public static bool IsGpuMemoryUtilization(double? value) => value is >= MinGpuMemoryUtilization and <= 1;
+
+    public static readonly string GpuMemoryUtilizationMessage = $"'gpuMemoryUtilization' must be between {MinGpuMemoryUtilization} and 1 (a fraction of the GPU's memory).";
 }
 
 public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest>
@@ -67,5 +79,10 @@ public sealed class WorkloadRequestValidator : AbstractValidator<WorkloadRequest
             .InclusiveBetween(0, Limits.MaxOutputTokens).WithMessage($"'outputTokens' must be between 0 and {Limits.MaxOutputTokens:N0}.");
         RuleFor(w => w.Concurrency).InclusiveBetween(1, Limits.MaxConcurrency).When(w => w.Concurrency is not null)
             .WithMessage($"'concurrency' must be between 1 and {Limits.MaxConcurrency:N0}.");
+        RuleFor(w => w.Concurrency)
+            .Must((w, concurrency) => (long)concurrency!.Value * (w.InputTokens!.Value + w.OutputTokens!.Value) <= Limits.MaxTokensInFlight)
+            .When(w => w.Concurrency is >= 1 and <= Limits.MaxConcurrency && w.InputTokens is >= 1 and <= Limits.MaxInputTokens
+                && w.OutputTokens is >= 0 and <= Limits.MaxOutputTokens)
+            .WithMessage(w => $"{w.Concurrency:N0} requests of {w.InputTokens + w.OutputTokens:N0} tokens put {(long)w.Concurrency!.Value * (w.InputTokens!.Value + w.OutputTokens!.Value):N0} tokens in flight; at most {Limits.MaxTokensInFlight:N0} (more than any deployment's KV cache holds).");
     }
 }

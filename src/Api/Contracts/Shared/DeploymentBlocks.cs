@@ -80,7 +80,7 @@ public sealed record WorkloadRequest
     [Required]
     public int? OutputTokens { get; init; }
 
-    /// <summary>Requests in flight per replica; omitted = as many as fit in KV memory (saturated throughput). 1–100,000.</summary>
+    /// <summary>Requests in flight per replica; omitted = as many as fit in KV memory (saturated throughput). 1–100,000, and at most 10^10 tokens in flight (concurrency × (inputTokens + outputTokens)).</summary>
     /// <example>64</example>
     public int? Concurrency { get; init; }
 

@@ -1,4 +1,5 @@
 using Sizing.Api.Contracts.Estimates;
+using Sizing.Api.Contracts.Models;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Performance;
 
@@ -7,14 +8,16 @@ namespace Sizing.Api.Contracts.Sweeps;
 public static class SweepMapping
 {
     /// <summary>Runs one estimate per value, each exactly as POST /v1/estimates would for the rewritten request.</summary>
-    public static SweepResponse Run(this SweepRequest request, HardwareCatalog catalog)
+    /// <param name="cancellation">The request's time budget, checked before each point.</param>
+    public static SweepResponse Run(this SweepRequest request, HardwareCatalog catalog, ModelConfigCache models, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(request);
         var parameter = request.Vary!.Parameter!.Value;
         var points = new List<SweepPointResponse>(request.Vary.Values!.Count);
         foreach (var value in request.Vary.Values)
         {
-            var input = SweepParameters.Apply(request.Base!, parameter, value).ToDomain(catalog);
+            cancellation.ThrowIfCancellationRequested();
+            var input = SweepParameters.Apply(request.Base!, parameter, value).ToDomain(catalog, models);
             var e = DeploymentEstimator.Estimate(input).ToResponse(input);
             var m = e.Memory;
             points.Add(new SweepPointResponse(

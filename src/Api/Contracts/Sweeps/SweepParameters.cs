@@ -30,7 +30,7 @@ public static class SweepParameters
         [SweepParameter.Tensor] = (1, Limits.MaxTensor, true, (r, v) => r with { Parallelism = (r.Parallelism ?? new ParallelismRequest()) with { Tensor = (int)v } }),
         [SweepParameter.Pipeline] = (1, Limits.MaxPipeline, true, (r, v) => r with { Parallelism = (r.Parallelism ?? new ParallelismRequest()) with { Pipeline = (int)v } }),
         [SweepParameter.Expert] = (1, Limits.MaxExpert, true, (r, v) => r with { Parallelism = (r.Parallelism ?? new ParallelismRequest()) with { Expert = (int)v } }),
-        [SweepParameter.GpuMemoryUtilization] = (0, 1, false, (r, v) => r with { GpuMemoryUtilization = v }),
+        [SweepParameter.GpuMemoryUtilization] = (Limits.MinGpuMemoryUtilization, 1, false, (r, v) => r with { GpuMemoryUtilization = v }),
     };
 
     /// <summary>Why <paramref name="value"/> is out of range for <paramref name="parameter"/>, or null.</summary>
@@ -45,7 +45,7 @@ public static class SweepParameters
 
         if (parameter == SweepParameter.GpuMemoryUtilization)
         {
-            return value > 0 && value <= 1 ? null : "'gpuMemoryUtilization' must be greater than 0 and at most 1.";
+            return Limits.IsGpuMemoryUtilization(value) ? null : Limits.GpuMemoryUtilizationMessage;
         }
 
         return value >= min && value <= max
