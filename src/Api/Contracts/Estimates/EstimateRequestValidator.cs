@@ -19,6 +19,8 @@ public sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest
             .SetValidator(new WorkloadRequestValidator()!);
         RuleFor(r => r.Engine).Must(EnumText.IsValid<Engine>).When(r => r.Engine is not null)
             .WithMessage($"'engine' must be one of {EnumText.Values<Engine>()}.");
+        RuleFor(r => r.EngineVersion).Must(v => EngineVersion.TryParse(v, out _)).When(r => r.EngineVersion is not null)
+            .WithMessage($"'engineVersion' must be {EngineVersion.Grammar}.");
         RuleFor(r => r.GpuMemoryUtilization).Must(u => u > 0 && u <= 1).When(r => r.GpuMemoryUtilization is not null)
             .WithMessage("'gpuMemoryUtilization' must be greater than 0 and at most 1.");
         RuleFor(r => r.MaxModelLength).InclusiveBetween(1, Limits.MaxInputTokens + Limits.MaxOutputTokens).When(r => r.MaxModelLength is not null)
