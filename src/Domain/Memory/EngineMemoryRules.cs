@@ -52,7 +52,8 @@ public sealed record SchedulerDefaults(int MaxNumBatchedTokens, int MaxNumSeqs, 
 /// ~15 instead of ~38 bytes per entry from 0.11.0 (measured: vLLM 0.10.2 tim-roethig/ai-platform logs 1.4 GiB at 256 × 151,936,
 /// 0.11.0 llm-d Mistral-Small 2.12 GiB and 0.19.0 llm-d-planner logs at 1024 sequences); torch symmetric-memory all-reduce is on by
 /// default from 0.11.0 (vllm#24111); MoE kernels keep their workspace in the persistent workspace manager from 0.12.0 (vllm#27532),
-/// so it is still held while the sampler warms up; chunked-local layers (Llama 4) join the hybrid allocator by default in 0.19.0
+/// so it is still held while the sampler warms up (single-GPU non-torch memory also rises from 0.14 GiB at 0.11.0 to 0.25 at 0.19.0;
+/// the step is placed at 0.12.0 too, an assumption); chunked-local layers (Llama 4) join the hybrid allocator by default in 0.19.0
 /// (VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE printed True in the llm-d-planner 0.19.0 logs; earlier
 /// config/vllm.py turned the allocator off for them); "GPU KV cache size" becomes int(max concurrency × max_model_len) after 0.19
 /// (kv_cache_utils._report_kv_cache_config on main; 0.10–0.19 print num_blocks // groups × block_size, @001cabc1be16).
