@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
@@ -101,9 +102,16 @@ public sealed record EngineMemoryRules
     public int SglangFractionRule { get; init; }
 
     /// <summary>The engine and release, as reported with every estimate.</summary>
-    public string Label => Invariant($"{EnumText.Of(Engine)} {(Version is { } v ? v.ToString() : "latest")}");
+    public string Label => field ??= Invariant($"{EnumText.Of(Engine)} {(Version is { } v ? v.ToString() : "latest")}");
 
-    public static EngineMemoryRules For(Engine engine, EngineVersion? version) => engine switch
+    /// <summary>The rules of each engine's newest release, built once: most estimates name no release.</summary>
+    private static readonly FrozenDictionary<Engine, EngineMemoryRules> Latest =
+        Enum.GetValues<Engine>().ToFrozenDictionary(e => e, e => Build(e, null));
+
+    public static EngineMemoryRules For(Engine engine, EngineVersion? version) =>
+        version is null && Latest.TryGetValue(engine, out var latest) ? latest : Build(engine, version);
+
+    private static EngineMemoryRules Build(Engine engine, EngineVersion? version) => engine switch
     {
         Engine.Vllm => Vllm(version),
         Engine.Sglang => new EngineMemoryRules

@@ -73,9 +73,11 @@ internal static class FitAdvice
         // Whatever the engine leaves outside its fraction (CUDA context and graphs) still has to fit beside it.
         var capacity = s.Input.Gpu.Memory;
         var ceiling = Math.Min(0.99, Math.Floor((capacity - s.OutsideBudget) / capacity * 100) / 100);
+        var activations = MemoryEstimator.ActivationsFor(s.Input, s.Rules, s.BatchedTokens, s.MaxSeqs, s.Assumptions);
         for (var u = Math.Ceiling(s.Utilization * 100) / 100; u <= ceiling + 1e-9; u += 0.01)
         {
-            if (u > s.Utilization && Pool(s, s.BatchedTokens, s.MaxSeqs, u) >= s.PerSequenceAtMax)
+            var pool = MemoryEstimator.Pool(s.Input, s.Rules, s.Assumptions, s.Weights, activations, s.NonTorch, s.OutsideBudget, u);
+            if (u > s.Utilization && pool >= s.PerSequenceAtMax)
             {
                 return Math.Round(u, 2);
             }
