@@ -143,19 +143,36 @@ public static partial class CasePredictor
         var kv = EnumText.Find<Precision>(row["kv_precision"]) ?? KvCacheDefaults.For(engine, weights);
         var input = row.Int("input_tokens") ?? 0;
         var output = row.Int("output_tokens") ?? 0;
-        var maxModelLength = (int?)row.NoteNumber("max_model_len") ?? Math.Max(1, input + output);
+        // An engine started without --max-model-len serves the model's whole context (vLLM ModelConfig, SGLang context_len).
+        var maxModelLength = (int?)row.NoteNumber("max_model_len")
+            ?? (row.Kind == "memory" && input + output == 0 ? model.MaxPositionEmbeddings : Math.Max(1, input + output));
         var sequence = row.Kind == "memory" ? maxModelLength : Math.Max(1, input + output);
         int? concurrency = row["batching"] is "static" or "continuous-concurrency" ? row.Int("concurrency") : null;
         var memory = new MemoryInput(
             model, gpu, parallelism, weights, kv, engine, Math.Max(maxModelLength, sequence), sequence, concurrency,
-            row.NoteNumber("gpu_memory_utilization"),
+            row.NoteNumber("mem_fraction_static") ?? row.NoteNumber("gpu_memory_utilization"),
             (int?)row.NoteNumber("max_num_batched_tokens"),
             (int?)row.NoteNumber("max_num_seqs"),
-            ChunkedPrefill: !row["notes"].Contains(" V0", StringComparison.Ordinal),
-            BlockSize: (int?)row.NoteNumber("block_size") ?? 16);
+            BlockSize: (int?)row.NoteNumber("block_size") ?? 16,
+            EngineVersion: VersionOf(row, engine),
+            EnforceEager: string.Equals(row.Note("enforce_eager"), "true", StringComparison.OrdinalIgnoreCase));
         var count = Math.Max(row.Int("gpu_count") ?? parallelism.GpusPerReplica, parallelism.GpusPerReplica);
         return new DeploymentInput(memory, Topology(row, gpu, count), Math.Max(1, input), output,
             row["batching"] == "static" ? Batching.Static : Batching.Continuous);
+    }
+
+    /// <summary>The engine release a row's notes name (vllm_version= / sglang_version=); a vLLM row that says only "V0" ran
+    /// the V0 engine; anything else (including "not stated") is the latest, as a caller who names no version gets.</summary>
+    public static EngineVersion? VersionOf(CaseRow row, Engine engine)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var note = row.Note(engine == Engine.Sglang ? "sglang_version" : "vllm_version");
+        if (EngineVersion.TryParse(note, out var version) && version is not null)
+        {
+            return version;
+        }
+
+        return engine == Engine.Vllm && row["notes"].Contains(" V0", StringComparison.Ordinal) ? EngineVersion.LastVllmV0Default : null;
     }
 
     /// <summary>The engine a row names; gpt-fast and plain PyTorch are the generic engine.</summary>

@@ -47,7 +47,7 @@ public static class SchemaGenerators
     /// <summary>The schema fields each request generator sets, by schema name.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Fields = new Dictionary<string, string[]>
     {
-        ["EstimateRequest"] = ["model", "modelConfig", "hardware", "parallelism", "precision", "workload", "engine", "gpuMemoryUtilization", "maxModelLength", "maxNumBatchedTokens", "maxNumSeqs", "chunkedPrefill", "blockSize"],
+        ["EstimateRequest"] = ["model", "modelConfig", "hardware", "parallelism", "precision", "workload", "engine", "gpuMemoryUtilization", "maxModelLength", "maxNumBatchedTokens", "maxNumSeqs", "chunkedPrefill", "blockSize", "engineVersion", "enforceEager"],
         ["HardwareRequest"] = ["gpu", "gpusPerNode", "intraNode", "interNode", "nicsPerNode", "nicGbps"],
         ["ParallelismRequest"] = ["tensor", "pipeline", "expert", "data"],
         ["PrecisionRequest"] = ["weights", "kvCache"],
@@ -77,7 +77,7 @@ public static class SchemaGenerators
             ("intraNode", Maybe(Gen.OneOf(IntraNode).Select(Str))),
             ("interNode", Maybe(Gen.OneOf(InterNode).Select(Str))),
             ("nicsPerNode", Maybe(Edge(1, Limits.MaxNicsPerNode, 4, 8, 32))),
-            ("nicGbps", Maybe(Gen.OneOf(0.001, 100, 200, 400, Limits.MaxNicGbps).Select(Num)))).Select(Node)),
+            ("nicGbps", Maybe(Gen.OneOf(1.0, 100, 200, 400, Limits.MaxNicGbps).Select(Num)))).Select(Node)),
         ("parallelism", Maybe(Object(
             ("tensor", Maybe(Edge(1, Limits.MaxTensor, 2, 4, 8, 16, 64))),
             ("pipeline", Maybe(Edge(1, Limits.MaxPipeline, 2, 4, 8))),
@@ -97,7 +97,9 @@ public static class SchemaGenerators
         ("maxNumBatchedTokens", Maybe(Gen.OneOf(1, 512, 2048, 8192, 16_384, 32_768, 65_536, 131_072, 262_144, 524_288, 1_048_576).Select(Num))),
         ("maxNumSeqs", Maybe(Gen.OneOf(1, 128, 256, 512, 1024, 1500, 2048, Limits.MaxConcurrency).Select(Num))),
         ("chunkedPrefill", Maybe(Gen.Bool.Select(b => (JsonNode?)JsonValue.Create(b)))),
-        ("blockSize", Maybe(Gen.OneOf(1, 8, 16, 32, 64, 128, 1024).Select(Num))));
+        ("blockSize", Maybe(Gen.OneOf(1, 8, 16, 32, 64, 128, 1024).Select(Num))),
+        ("engineVersion", Maybe(Gen.OneOf("latest", "v0", "v1", "0.6.3", "0.8.5", "0.10.1.1", "0.11.0", "0.19.0", "0.4.3.post4").Select(Str))),
+        ("enforceEager", Maybe(Gen.Bool.Select(b => (JsonNode?)JsonValue.Create(b)))));
 
     /// <summary>Inline configs: a published config with dimensions pushed to and past their bounds, and per-layer lists of every length.</summary>
     public static Gen<JsonObject> AdversarialConfig { get; } =
@@ -166,7 +168,7 @@ public static class SchemaGenerators
             ("intraNode", Maybe(Gen.OneOf(IntraNode).Select(Str))),
             ("interNode", Maybe(Gen.OneOf(InterNode).Select(Str))),
             ("nicsPerNode", Maybe(Edge(1, Limits.MaxNicsPerNode, 4, 8, 32))),
-            ("nicGbps", Maybe(Gen.OneOf(0.001, 100, 200, 400, Limits.MaxNicGbps).Select(Num)))).Select(Node))),
+            ("nicGbps", Maybe(Gen.OneOf(1.0, 100, 200, 400, Limits.MaxNicGbps).Select(Num)))).Select(Node))),
         ("workload", Object(
             ("inputTokens", Edge(1, Limits.MaxInputTokens, 128, 2048, 32_768)),
             ("outputTokens", Edge(1, Limits.MaxOutputTokens, 16, 256)),

@@ -33,7 +33,8 @@ public sealed class DataParallelAttentionMemoryTests
         var dep8 = Estimate(Parallelism.Layout(1, 1, 8, 8), 64);
         var perSequence = dep8.KvCache.Value / 8.0; // 64 sequences over 8 ranks: 8 on each
 
-        Assert.Equal(8 * dep8.KvCachePool.Value / perSequence, dep8.MaxConcurrentSequences, 1e-6);
+        // Each rank's pool holds whole blocks, so the count sits a fraction of a block below pool / sequence.
+        Assert.Equal(8 * dep8.KvCachePool.Value / perSequence, dep8.MaxConcurrentSequences, 8 * 0.1);
     }
 
     [Fact]

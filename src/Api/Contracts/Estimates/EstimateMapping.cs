@@ -43,8 +43,10 @@ public static class EstimateMapping
             request.GpuMemoryUtilization,
             request.MaxNumBatchedTokens,
             request.MaxNumSeqs,
-            request.ChunkedPrefill ?? true,
-            request.BlockSize ?? 16);
+            request.ChunkedPrefill,
+            request.BlockSize ?? 16,
+            EngineVersion.Parse(request.EngineVersion),
+            request.EnforceEager ?? false);
     }
 
     public static Parallelism ToDomain(this ParallelismRequest? request) =>
@@ -124,7 +126,8 @@ public static class EstimateMapping
             Math.Round(m.MaxConcurrentSequences, 2),
             m.MaxNumBatchedTokens,
             m.MaxNumSeqs,
-            m.GpuMemoryUtilization);
+            m.GpuMemoryUtilization,
+            m.Engine);
     }
 
     public static AssumptionResponse ToResponse(this Assumption a)

@@ -23,6 +23,8 @@ public sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest
             .WithMessage(r => $"'kvCache' {EnumText.Of(r.Precision!.KvCache!.Value)} is not supported: {PrecisionSupport.KvCacheProblem(catalog.FindGpu(r.Hardware!.Gpu!)!, Engine.Generic, r.Precision.KvCache.Value)}.");
         RuleFor(r => r.Workload).NotNull().WithMessage("'workload' is required, with 'inputTokens' and 'outputTokens'.")
             .SetValidator(new WorkloadRequestValidator()!);
+        RuleFor(r => r.EngineVersion).Must(v => EngineVersion.TryParse(v, out _)).When(r => r.EngineVersion is not null)
+            .WithMessage($"'engineVersion' must be {EngineVersion.Grammar}.");
         RuleFor(r => r.GpuMemoryUtilization).Must(Limits.IsGpuMemoryUtilization).When(r => r.GpuMemoryUtilization is not null)
             .WithMessage(Limits.GpuMemoryUtilizationMessage);
         RuleFor(r => r.MaxModelLength).InclusiveBetween(1, Limits.MaxInputTokens + Limits.MaxOutputTokens).When(r => r.MaxModelLength is not null)

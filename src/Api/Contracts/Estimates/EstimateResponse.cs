@@ -99,6 +99,7 @@ public sealed record ExpertPlacementResponse(int Group, string Ranks, string Exp
 /// <param name="MaxNumBatchedTokens">The batched-token limit the activation figure is for.</param>
 /// <param name="MaxNumSeqs">The sequence limit the activation figure is for.</param>
 /// <param name="GpuMemoryUtilization">The budget fraction used (the request's or the engine default).</param>
+/// <param name="Engine">The engine release the figures follow. Example: "vllm 0.10.2", or "vllm latest" when none was named.</param>
 public sealed record MemoryResponse(
     PerGpuMemoryResponse PerGpu,
     double KvCacheBytesPerTokenPerGpu,
@@ -106,7 +107,8 @@ public sealed record MemoryResponse(
     double MaxConcurrentSequences,
     int MaxNumBatchedTokens,
     int MaxNumSeqs,
-    double GpuMemoryUtilization);
+    double GpuMemoryUtilization,
+    string Engine);
 
 /// <summary>GiB (2^30 bytes) on the most loaded GPU.</summary>
 /// <param name="WeightsGiB">Model weights held by this GPU. Example: 32.86.</param>

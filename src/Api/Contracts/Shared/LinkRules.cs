@@ -17,10 +17,10 @@ public static class LinkRules
 
     public static readonly string NicsPerNodeMessage = $"'nicsPerNode' must be between 1 and {Limits.MaxNicsPerNode}.";
 
-    public static readonly string NicGbpsMessage = $"'nicGbps' must be greater than 0 and at most {Limits.MaxNicGbps} (Gb/s per NIC).";
+    public static readonly string NicGbpsMessage = $"'nicGbps' must be between 1 and {Limits.MaxNicGbps} (Gb/s per NIC).";
 
     /// <summary>A NIC line rate in Gb/s: positive, finite and at most <see cref="Limits.MaxNicGbps"/>.</summary>
-    public static bool IsValidNicGbps(double? gbps) => gbps is > 0 and <= Limits.MaxNicGbps;
+    public static bool IsValidNicGbps(double? gbps) => gbps is >= 1 and <= Limits.MaxNicGbps;
 
     /// <summary>NVSwitch and NVLink bridges need an NVLink GPU; XGMI an Infinity Fabric one; PCIe works for any.</summary>
     public static bool HasScaleUpFor(GpuSpec gpu, IntraNodeLink? intraNode)
