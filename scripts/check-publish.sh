@@ -19,4 +19,9 @@ $publish -o "$OUT"
 
 entry="$(sed -n 's/^ENTRYPOINT \["dotnet", "\(.*\)"\]$/\1/p' Dockerfile)"
 [[ -f "$OUT/$entry" ]] || { echo "published output lacks the entry assembly '$entry'" >&2; exit 1; }
-echo "publish OK: $entry and $(find "$OUT" -type f | wc -l) files"
+# Stack traces must not reveal the build machine's folders (PathMap in Directory.Build.props).
+if grep -rlF "$ROOT/" "$OUT" --include='*.dll' --include='*.pdb' >/dev/null; then
+    echo "published assemblies or symbols contain the build path $ROOT/ (PathMap missing?)" >&2
+    exit 1
+fi
+echo "publish OK: $entry and $(find "$OUT" -type f | wc -l) files, no build paths"

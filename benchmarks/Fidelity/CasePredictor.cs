@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
@@ -25,7 +26,7 @@ public sealed record Prediction(CaseRow Case, string Family, double? Predicted, 
 }
 
 /// <summary>Predicts each case through the domain services, mapping columns the way docs/calibration.md describes.</summary>
-public static class CasePredictor
+public static partial class CasePredictor
 {
     public static string FamilyOf(string metric) => metric switch
     {
@@ -38,6 +39,7 @@ public static class CasePredictor
         "kv_cache_gib_per_gpu" or "kv_capacity_tokens" or "max_concurrency" => EnumText.Of(FigureFamily.KvCache),
         "activation_peak_gib" or "peak_torch_gib" or "non_torch_gib" => EnumText.Of(FigureFamily.Activation),
         "matmul_tflops" => "gemm",
+        "hbm_bandwidth_GBps" => "membw",
         _ => "other",
     };
 
@@ -54,7 +56,7 @@ public static class CasePredictor
         {
             return row.Kind switch
             {
-                "collective" => Answer(Collective(row, catalog, a.Communication), null, Regimes.OfCollective(row, catalog)),
+                "collective" => Collective(row, catalog, a.Communication, Answer),
                 "memory" or "serving" => Deployment(row, catalog, a, Answer),
                 // GEMM and bandwidth peaks bound the engine efficiencies; they are facts about the GPU, not deployments.
                 "gemm" or "membw" => Answer(null, $"a {row.Kind} peak is a fact about the GPU (it bounds the engine efficiencies), not a deployment prediction", Regimes.GpuFact),
@@ -74,13 +76,36 @@ public static class CasePredictor
         return EnumText.Find<CollectiveImplementation>(row["engine"]) ?? CollectiveImplementation.Nccl;
     }
 
-    private static double Collective(CaseRow row, HardwareCatalog catalog, CommunicationAssumptions assumptions)
+    private static Prediction Collective(CaseRow row, HardwareCatalog catalog, CommunicationAssumptions assumptions, Func<double?, string?, string, Prediction> answer)
     {
+        var regime = Regimes.OfCollective(row, catalog);
+
+        // nccl-tests prints busbw with two decimals: a small message's "0.00" is below the printed precision, not a zero
+        // to compare against (its time row carries the measurement).
+        if (row.Value == 0)
+        {
+            return answer(null, "measured 0.00 as printed: below the source's precision, no percentage error", regime);
+        }
+
         var (topology, count) = CollectiveTopology(row, catalog);
         var operation = EnumText.Find<CollectiveOperation>(row["operation"]) ?? CollectiveOperation.AllReduce;
-        var estimate = Collectives.Estimate(operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), ImplementationOf(row), assumptions);
-        return row.Metric == "collective_us" ? estimate.Time.Microseconds : estimate.BusBandwidth.GBps;
+        var estimate = Collectives.Estimate(
+            operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), ImplementationOf(row), assumptions, ForcedAlgorithm(row));
+        return answer(row.Metric == "collective_us" ? estimate.Time.Microseconds : estimate.BusBandwidth.GBps, null, regime);
     }
+
+    /// <summary>The all-reduce algorithm a run forced with NCCL_ALGO (NVLSTree is NCCL's tree on NVLink-SHARP nodes).</summary>
+    private static NcclAlgorithm? ForcedAlgorithm(CaseRow row) => NcclAlgo().Match(row["notes"]) is { Success: true } m
+        ? m.Groups[1].Value.ToUpperInvariant() switch
+        {
+            "RING" => NcclAlgorithm.Ring,
+            "TREE" or "NVLSTREE" => NcclAlgorithm.Tree,
+            _ => null,
+        }
+        : null;
+
+    [GeneratedRegex(@"NCCL_ALGO=(\w+)")]
+    private static partial Regex NcclAlgo();
 
     /// <summary>The topology and rank count of a collective row.</summary>
     public static (Topology Topology, int GpuCount) CollectiveTopology(CaseRow row, HardwareCatalog catalog)
@@ -150,19 +175,36 @@ public static class CasePredictor
         var kv = EnumText.Find<Precision>(row["kv_precision"]) ?? KvCacheDefaults.For(engine, weights);
         var input = row.Int("input_tokens") ?? 0;
         var output = row.Int("output_tokens") ?? 0;
-        var maxModelLength = (int?)row.NoteNumber("max_model_len") ?? Math.Max(1, input + output);
+        // An engine started without --max-model-len serves the model's whole context (vLLM ModelConfig, SGLang context_len).
+        var maxModelLength = (int?)row.NoteNumber("max_model_len")
+            ?? (row.Kind == "memory" && input + output == 0 ? model.MaxPositionEmbeddings : Math.Max(1, input + output));
         var sequence = row.Kind == "memory" ? maxModelLength : Math.Max(1, input + output);
         int? concurrency = row["batching"] is "static" or "continuous-concurrency" ? row.Int("concurrency") : null;
         var memory = new MemoryInput(
             model, gpu, parallelism, weights, kv, engine, Math.Max(maxModelLength, sequence), sequence, concurrency,
-            row.NoteNumber("gpu_memory_utilization"),
+            row.NoteNumber("mem_fraction_static") ?? row.NoteNumber("gpu_memory_utilization"),
             (int?)row.NoteNumber("max_num_batched_tokens"),
             (int?)row.NoteNumber("max_num_seqs"),
-            ChunkedPrefill: !row["notes"].Contains(" V0", StringComparison.Ordinal),
-            BlockSize: (int?)row.NoteNumber("block_size") ?? 16);
+            BlockSize: (int?)row.NoteNumber("block_size") ?? 16,
+            EngineVersion: VersionOf(row, engine),
+            EnforceEager: string.Equals(row.Note("enforce_eager"), "true", StringComparison.OrdinalIgnoreCase));
         var count = Math.Max(row.Int("gpu_count") ?? parallelism.GpusPerReplica, parallelism.GpusPerReplica);
         return new DeploymentInput(memory, Topology(row, gpu, count), Math.Max(1, input), output,
             row["batching"] == "static" ? Batching.Static : Batching.Continuous);
+    }
+
+    /// <summary>The engine release a row's notes name (vllm_version= / sglang_version=); a vLLM row that says only "V0" ran
+    /// the V0 engine; anything else (including "not stated") is the latest, as a caller who names no version gets.</summary>
+    public static EngineVersion? VersionOf(CaseRow row, Engine engine)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var note = row.Note(engine == Engine.Sglang ? "sglang_version" : "vllm_version");
+        if (EngineVersion.TryParse(note, out var version) && version is not null)
+        {
+            return version;
+        }
+
+        return engine == Engine.Vllm && row["notes"].Contains(" V0", StringComparison.Ordinal) ? EngineVersion.LastVllmV0Default : null;
     }
 
     /// <summary>The engine a row names; gpt-fast and plain PyTorch are the generic engine.</summary>
@@ -189,11 +231,12 @@ public static class CasePredictor
     private static Topology Topology(CaseRow row, GpuSpec gpu, int gpuCount)
     {
         var perNode = row.Int("gpus_per_node") ?? Math.Max(gpuCount, 1);
-        // "unknown" or "none" links: the GPU's usual node, and InfiniBand where a group spans nodes. A fabric the model does
-        // not have (EFA) is also predicted as InfiniBand, as a user of the API would have to ask for it.
+        // "unknown" or "none" links: the GPU's usual node, and InfiniBand where a group spans nodes.
         var intra = EnumText.Find<IntraNodeLink>(row["intra_node"]) ?? gpu.Node.IntraNode;
         var inter = EnumText.Find<InterNodeLink>(row["inter_node"]) ?? InterNodeLink.InfiniBand;
-        return new Topology(gpu, perNode, intra, inter);
+
+        // A row that states its NICs (notes nics_per_node, nic_gbps) overrides the fabric class's usual ones.
+        return new Topology(gpu, perNode, intra, inter, (int?)row.NoteNumber("nics_per_node"), row.NoteNumber("nic_gbps"));
     }
 
     private sealed class UnknownIdException(string message) : Exception(message);

@@ -28,11 +28,14 @@ internal sealed partial class CvJsonContext : JsonSerializerContext;
 
 /// <summary>Leave-one-source-out cross-validation: each source (document) is predicted by fits that never saw it.</summary>
 /// <remarks>
-/// For each source, every group whose training sources include it is refitted on the other sources, in fitting order, each on
-/// the refitted groups it depends on. A group whose training sources do not include the source reuses its fit on all
-/// sources: that fit never saw the source, so reusing it is exact, not an approximation. The fold fits are cached in
-/// cv-fits.json with the training sources of each; <see cref="Replay"/> predicts every row from the fit that excludes its
-/// source and reports any row for which none does, so the cached figures stay held out even when the data has moved on.
+/// For each source, every group whose training sources include it and whose constants its rows use is refitted on the other
+/// sources, in fitting order, each on the refitted groups it depends on. A group whose training sources do not include the
+/// source reuses its fit on all sources: that fit never saw the source, so reusing it is exact, not an approximation. A group
+/// whose constants none of the source's rows use (a serving profile, for a source of collective rows) is not refitted: the
+/// source's predictions do not depend on it (<see cref="Uses"/>), so its fold would change nothing but the run time. The
+/// fold fits are cached in cv-fits.json with the training sources of each; <see cref="Replay"/> predicts every row from
+/// fits that exclude its source and reports any row for which none does, so the cached figures stay held out even when the
+/// data has moved on.
 /// </remarks>
 public static class CrossValidation
 {
@@ -44,26 +47,47 @@ public static class CrossValidation
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(log);
         var members = FitGroups.All.ToDictionary(g => g.Name, g => rows.Where(r => FitGroups.Of(r, catalog) == g).ToList(), StringComparer.Ordinal);
-        var all = FitAll(members, catalog, null, null);
-        foreach (var fit in all)
-        {
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{fit.Group}: {fit.RowCount} rows from {fit.Sources.Count} sources: {string.Join(", ", fit.Values.Select(v => $"{v.Key}={v.Value}"))}"));
-        }
+        var all = FitAll(members, catalog, null, null, log: log);
 
         var byGroup = all.ToDictionary(f => f.Group, StringComparer.Ordinal);
         var sources = rows.Select(r => r.Document).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var kinds = KindsBySource(rows);
         var folds = new ConcurrentDictionary<string, FoldFits>(StringComparer.Ordinal);
-        Parallel.ForEach(sources, source =>
+
+        // Largest folds first, so the last ones to finish are short.
+        var order = sources.OrderByDescending(s => rows.Count(r => r.Document == s)).ToList();
+        Parallel.ForEach(order, source =>
         {
-            var refitted = FitAll(members, catalog, source, byGroup);
+            var started = DateTime.UtcNow;
+            var refitted = FitAll(members, catalog, source, byGroup, kinds[source]);
             folds[source] = new FoldFits(source, refitted);
+            lock (log)
+            {
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fold {folds.Count}/{sources.Count} '{source}': {refitted.Count} refits in {(DateTime.UtcNow - started).TotalSeconds:0} s"));
+            }
         });
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sources.Count} folds, {folds.Values.Sum(f => f.Fits.Count)} refits"));
         return (new FitDocument(Command, all), new CvFitDocument(Command, [.. sources.Select(s => folds[s])]));
     }
 
-    /// <summary>Fits the groups in order; with <paramref name="heldOut"/>, only those whose all-source training includes it, without its rows.</summary>
-    private static List<GroupFit> FitAll(Dictionary<string, List<CaseRow>> members, HardwareCatalog catalog, string? heldOut, Dictionary<string, GroupFit>? allFits)
+    /// <summary>Whether rows of <paramref name="kind"/> are predicted with <paramref name="group"/>'s constants: a collective row uses
+    /// only communication constants and a memory row only memory constants (CasePredictor hands each nothing else), a serving
+    /// row every group's.</summary>
+    public static bool Uses(string kind, string group) => kind switch
+    {
+        "collective" => group.StartsWith("collective.", StringComparison.Ordinal),
+        "memory" => group.StartsWith("memory.", StringComparison.Ordinal),
+        "serving" => true,
+        _ => false,
+    };
+
+    private static Dictionary<string, HashSet<string>> KindsBySource(IReadOnlyList<CaseRow> rows) =>
+        rows.GroupBy(r => r.Document, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(r => r.Kind).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    /// <summary>Fits the groups in order; with <paramref name="heldOut"/>, only those whose all-source training includes it and whose
+    /// constants its rows (of <paramref name="heldOutKinds"/>) use, without its rows.</summary>
+    private static List<GroupFit> FitAll(Dictionary<string, List<CaseRow>> members, HardwareCatalog catalog, string? heldOut, Dictionary<string, GroupFit>? allFits,
+        IReadOnlySet<string>? heldOutKinds = null, TextWriter? log = null)
     {
         var assumptions = EstimatorAssumptions.Prior;
         var used = new Dictionary<string, GroupFit>(StringComparer.Ordinal);
@@ -71,12 +95,16 @@ public static class CrossValidation
         foreach (var group in FitGroups.All)
         {
             GroupFit fit;
-            if (heldOut is null || allFits![group.Name].TrainingSources.Contains(heldOut, StringComparer.Ordinal))
+            if (heldOut is null
+                || (allFits![group.Name].TrainingSources.Contains(heldOut, StringComparer.Ordinal) && heldOutKinds!.Any(k => Uses(k, group.Name))))
             {
                 var training = members[group.Name].Where(r => r.Document != heldOut).ToList();
                 var dependencies = group.DependsOn.SelectMany(d => used[d].TrainingSources);
+                var started = DateTime.UtcNow;
                 fit = Fitter.Fit(group, training, assumptions, dependencies, catalog);
                 refits.Add(fit);
+                log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{fit.Group}: {fit.RowCount} rows from {fit.Sources.Count} sources in {(DateTime.UtcNow - started).TotalSeconds:0} s: {string.Join(", ", fit.Values.Select(v => $"{v.Key}={v.Value} ({fit.Identifying[v.Key].Count} sources)"))}"));
             }
             else
             {
@@ -106,13 +134,16 @@ public static class CrossValidation
         var inSampleAssumptions = FittedConstants.Apply(EstimatorAssumptions.Prior, all.Groups);
         var foldsBySource = folds.Folds.ToDictionary(f => f.HeldOut, StringComparer.Ordinal);
         var heldOutAssumptions = new Dictionary<string, EstimatorAssumptions>(StringComparer.Ordinal);
+        var kinds = KindsBySource(rows);
         foreach (var source in rows.Select(r => r.Document).Distinct(StringComparer.Ordinal))
         {
             var assumptions = EstimatorAssumptions.Prior;
             foreach (var group in all.Groups)
             {
                 var fit = group;
-                if (group.TrainingSources.Contains(source, StringComparer.Ordinal))
+
+                // A group none of the source's rows use cannot move their predictions: its fit on all rows may stand.
+                if (group.TrainingSources.Contains(source, StringComparer.Ordinal) && kinds[source].Any(k => Uses(k, group.Group)))
                 {
                     fit = foldsBySource.GetValueOrDefault(source)?.Fits.FirstOrDefault(f => f.Group == group.Group);
                     if (fit is null || fit.TrainingSources.Contains(source, StringComparer.Ordinal))

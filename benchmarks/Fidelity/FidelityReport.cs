@@ -100,6 +100,21 @@ public static class FidelityReport
     }
 
     /// <summary>One row with its context, for listings.</summary>
+    /// <summary>Every row with its in-sample and held-out prediction, as CSV.</summary>
+    public static string PredictionsCsv(CrossValidated cv)
+    {
+        ArgumentNullException.ThrowIfNull(cv);
+        var text = new StringBuilder("id,source,family,engine,gpu_class,regime,metric,measured,in_sample,held_out,held_out_error_pct,refusal\n");
+        foreach (var (inSample, heldOut) in cv.InSample.Zip(cv.HeldOut))
+        {
+            var r = heldOut.Case;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{r.Id},\"{r.Document}\",{heldOut.Family},{heldOut.Engine},{heldOut.GpuClass},\"{heldOut.Regime}\",{r.Metric},{r.Value},{inSample.Predicted:0.####},{heldOut.Predicted:0.####},{heldOut.AbsolutePercentageError:0.#},\"{heldOut.Refusal}\"");
+        }
+
+        return text.ToString();
+    }
+
     public static string Describe(Prediction p)
     {
         ArgumentNullException.ThrowIfNull(p);

@@ -17,7 +17,10 @@ public sealed record FitGroup(string Name, string Rows, Func<CaseRow, HardwareCa
     public IReadOnlyList<FittedParameter> Parameters => [.. FittedParameters.All.Where(p => p.Group == Name)];
 }
 
-/// <summary>The fit groups in fitting order. Groups fit on disjoint rows: each row belongs to at most one group.</summary>
+/// <summary>The fit groups in fitting order. Groups fit on disjoint rows: each row belongs to at most one group. A row is fitted only
+/// where it states the inputs its group's constants depend on (the vLLM release of a memory line other than weights, the
+/// transport of a PCIe collective) and where the model can express its figure (no tail percentiles, no open loop at a request
+/// rate); every row is scored either way.</summary>
 /// <remarks>
 /// Collectives first (serving rows use their all-reduce times), then vLLM start-up memory (serving rows use the KV pool),
 /// then one profile per engine on dense single-stage rows, then the MoE and pipeline constants on the rows only they explain.
@@ -36,20 +39,24 @@ public static class FitGroups
         {
             new(nvswitch, "NCCL collectives inside one NVSwitch node", (r, c) => Nccl(r) && SingleNode(r, c, IntraNodeLink.NvSwitch), []),
             new("collective.nvlink-bridge", "NCCL collectives over an NVLink bridge pair", (r, c) => Nccl(r) && SingleNode(r, c, IntraNodeLink.NvLinkBridge), [nvswitch]),
-            new("collective.pcie", "NCCL collectives over PCIe in one node", (r, c) => Nccl(r) && (SingleNode(r, c, IntraNodeLink.Pcie) || SingleNode(r, c, IntraNodeLink.PcieCrossSocket)), [nvswitch]),
+            new("collective.pcie", "NCCL collectives over PCIe in one node that state whether P2P ran",
+                (r, c) => Nccl(r) && TransportStated(r) && (SingleNode(r, c, IntraNodeLink.Pcie) || SingleNode(r, c, IntraNodeLink.PcieCrossSocket)), [nvswitch]),
             new("collective.xgmi", "RCCL collectives over XGMI in one node", (r, c) => Nccl(r) && SingleNode(r, c, IntraNodeLink.Xgmi), [nvswitch]),
         };
-        foreach (var fabric in Enum.GetValues<InterNodeLink>())
+        foreach (var fabric in Enum.GetValues<InterNodeLink>().GroupBy(FittedParameters.FabricGroup, StringComparer.Ordinal))
         {
-            var name = EnumText.Of(fabric);
-            groups.Add(new("collective." + name, $"NCCL collectives spanning nodes over {name}", (r, c) => Nccl(r) && AcrossNodes(r, c, fabric), [nvswitch]));
+            var links = fabric.ToList();
+            var names = string.Join(" or ", links.Select(EnumText.Of));
+            groups.Add(new(fabric.Key, $"NCCL collectives spanning nodes over {names}", (r, c) => Nccl(r) && links.Any(l => AcrossNodes(r, c, l)), [nvswitch]));
         }
 
         groups.Add(new("collective.custom-allreduce", "custom all-reduce kernel rows", (r, _) => r.Kind == "collective" && !Nccl(r), [nvswitch]));
         var collectives = groups.Select(g => g.Name).ToList();
 
         const string memory = "memory.vllm";
-        groups.Add(new(memory, "vLLM start-up memory lines", (r, _) => r.Kind == "memory" && CasePredictor.EngineOf(r) == Engine.Vllm, []));
+        // The overheads differ by release; the weights do not, so a weights line fits whether or not its log names the release.
+        groups.Add(new(memory, "vLLM start-up memory lines (weights lines, and the others where the log names the release)", (r, _) => r.Kind == "memory"
+            && CasePredictor.EngineOf(r) == Engine.Vllm && (r.Metric == "weights_gib_per_gpu" || CasePredictor.VersionOf(r, Engine.Vllm) is not null), []));
 
         var profiles = new List<string>();
         foreach (var engine in Enum.GetValues<Engine>())
@@ -60,14 +67,25 @@ public static class FitGroups
                 (r, c) => Serving(r, engine) && !Moe(r, c) && Stages(r) == 1, [.. collectives, memory]));
         }
 
-        groups.Add(new("moe", "serving rows of MoE models on one pipeline stage", (r, c) => r.Kind == "serving" && Moe(r, c) && Stages(r) == 1, [.. collectives, memory, .. profiles]));
-        groups.Add(new("pipeline", "serving rows with pipeline parallelism", (r, _) => r.Kind == "serving" && Stages(r) > 1, [.. collectives, memory, .. profiles, "moe"]));
+        groups.Add(new("moe", "serving rows of MoE models on one pipeline stage", (r, c) => Serving(r) && Moe(r, c) && Stages(r) == 1, [.. collectives, memory, .. profiles]));
+        groups.Add(new("pipeline", "serving rows with pipeline parallelism", (r, _) => Serving(r) && Stages(r) > 1, [.. collectives, memory, .. profiles, "moe"]));
         return groups;
     }
 
+    /// <summary>Whether a PCIe row says if peer-to-peer ran: one that does not (consumer cards under the stock driver may stage
+    /// through host memory) cannot tell the P2P efficiency from the host-staged one, so it is scored but not fitted.</summary>
+    private static bool TransportStated(CaseRow row) => !row["notes"].Contains("P2P state not stated", StringComparison.Ordinal);
+
     private static bool Nccl(CaseRow row) => row.Kind == "collective" && CasePredictor.ImplementationOf(row) == CollectiveImplementation.Nccl;
 
-    private static bool Serving(CaseRow row, Engine engine) => row.Kind == "serving" && CasePredictor.EngineOf(row) == engine;
+    private static bool Serving(CaseRow row, Engine engine) => Serving(row) && CasePredictor.EngineOf(row) == engine;
+
+    /// <summary>A serving row whose figure the model's inputs and outputs can describe: not a tail percentile (the model predicts
+    /// typical figures, not p99), and not an open loop at a request rate (the model takes no request rate; such rows are
+    /// predicted at the concurrency the KV pool holds). The others are scored, never fitted: fitting a step cost to a queue's
+    /// tail or to a burst would make it stand in for the queue.</summary>
+    private static bool Serving(CaseRow row) =>
+        row.Kind == "serving" && row["batching"] != "continuous-rate" && row["statistic"] is not ("p90" or "p95" or "p99");
 
     private static bool Moe(CaseRow row, HardwareCatalog catalog) => CasePredictor.ModelOrNull(row, catalog)?.Moe is not null;
 

@@ -38,8 +38,40 @@ public static class Fitter
         var training = rows.Count == 0
             ? []
             : sources.Concat(dependencySources).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return new GroupFit(group.Name, group.Rows, rows.Count, sources, training, values);
+        return new GroupFit(group.Name, group.Rows, rows.Count, sources, training, values, Identify(parameters, rows, current, catalog));
     }
+
+    /// <summary>For each parameter, the sources of the rows whose prediction moves when it moves (10 % away from the fit, or to
+    /// each other choice): only they say anything about it.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> Identify(IReadOnlyList<FittedParameter> parameters, IReadOnlyList<CaseRow> rows, EstimatorAssumptions fitted, HardwareCatalog catalog)
+    {
+        var baseline = rows.Select(r => CasePredictor.Predict(r, catalog, fitted).Predicted).ToList();
+        var identifying = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var parameter in parameters)
+        {
+            var value = parameter.Get(fitted);
+            var moved = parameter.Choices?.Where(c => c != value)
+                ?? [value * 1.1 <= parameter.High ? value * 1.1 : value / 1.1];
+            var sensitive = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var candidate in moved.Select(v => parameter.Set(fitted, v)))
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    if (!sensitive.Contains(rows[i].Document) && Moved(baseline[i], CasePredictor.Predict(rows[i], catalog, candidate).Predicted))
+                    {
+                        sensitive.Add(rows[i].Document);
+                    }
+                }
+            }
+
+            identifying[parameter.Key] = [.. sensitive.Order(StringComparer.Ordinal)];
+        }
+
+        return identifying;
+    }
+
+    private static bool Moved(double? before, double? after) =>
+        before is { } b && after is { } a ? Math.Abs(a - b) > 1e-9 * Math.Max(Math.Abs(b), 1e-12) : before.HasValue != after.HasValue;
 
     /// <summary>The loss of a set of constants on some rows.</summary>
     public static double Loss(IReadOnlyList<CaseRow> rows, HardwareCatalog catalog, EstimatorAssumptions assumptions)

@@ -12,11 +12,13 @@ using Sizing.Fidelity;
 //                  src/Domain/Fidelity/Data/fits.json and benchmarks/Fidelity/cv-fits.json
 //   --write-bands  write src/Domain/Fidelity/Data/error-bands.json from the cross-validated errors
 //   --sources      print the sets and their source documents as the markdown table docs/calibration.md carries
+//   --predictions FILE  write every row's in-sample and held-out prediction as CSV (to study the misses)
 // Without --fit the figures come from the committed fits, each row predicted by a fit that excludes its source.
 var worst = 15;
 var fit = false;
 var writeBands = false;
 var sources = false;
+string? predictions = null;
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
@@ -33,6 +35,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--sources":
             sources = true;
+            break;
+        case "--predictions" when i + 1 < args.Length:
+            predictions = args[++i];
             break;
         default:
             files.Add(args[i]);
@@ -76,6 +81,11 @@ else
 var cv = CrossValidation.Replay(rows, catalog, all, folds);
 Console.WriteLine();
 Console.Write(FidelityReport.Render(cv, worst));
+if (predictions is not null)
+{
+    Write(predictions, FidelityReport.PredictionsCsv(cv));
+}
+
 if (writeBands)
 {
     Write(Path.Combine(root, "src", "Domain", "Fidelity", "Data", "error-bands.json"), BandBuilder.Serialize(BandBuilder.Build(cv.HeldOut)));

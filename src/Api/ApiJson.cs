@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Sizing.Api;
 
-/// <summary>The JSON conventions of the contract: camelCase, strict numbers, unknown fields rejected.</summary>
+/// <summary>The JSON conventions of the contract: camelCase, strict numbers, unknown fields rejected, enums as kebab-case names.</summary>
 public static class ApiJson
 {
     public static void Configure(JsonSerializerOptions options)
@@ -14,5 +14,6 @@ public static class ApiJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.MaxDepth = 64;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.Converters.Add(new EnumTextConverter());
     }
 }

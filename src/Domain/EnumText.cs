@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 namespace Sizing.Domain;
 
 /// <summary>The kebab-case names of domain enums (their JSON member names, as the catalogs and the API contract spell them), both ways.</summary>
+/// <remarks>Names are read case-insensitively (callers that sent "BF16" or "vLLM" keep working) and written in their canonical spelling.</remarks>
 public static class EnumText
 {
     public static string Of<T>(T value) where T : struct, Enum => Names<T>.ToText[value];
@@ -26,6 +27,6 @@ public static class EnumText
             v => v,
             v => typeof(T).GetField(v.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? v.ToString().ToLowerInvariant());
 
-        public static readonly FrozenDictionary<string, T> FromText = ToText.ToFrozenDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        public static readonly FrozenDictionary<string, T> FromText = ToText.ToFrozenDictionary(p => p.Value, p => p.Key, StringComparer.OrdinalIgnoreCase);
     }
 }

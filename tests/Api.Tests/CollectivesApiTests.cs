@@ -85,14 +85,66 @@ public sealed class CollectivesApiTests(SizingApiFixture fixture)
         HttpJson.AssertValidationProblem(response, "messageBytes");
     }
 
+    // nccl-tests sendrecv_perf -g 3: each rank sends to the next, a ring of pairs, with bus factor 1 (doc/PERFORMANCE.md).
     [Fact]
-    public async Task Post_SendRecvOnThreeGpus_Returns400NamingGpuCount()
+    public async Task Post_SendRecvOnThreeGpus_ReturnsARingOfPairs()
     {
-        const string body = """{ "operation": "send-recv", "gpu": "h100-sxm-80gb", "gpuCount": 3, "messageBytes": 1024 }""";
+        const string body = """{ "operation": "send-recv", "gpu": "h100-sxm-80gb", "gpuCount": 3, "messageBytes": 1073741824 }""";
 
+        var (status, _, root) = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("p2p", root.GetProperty("algorithm").GetString());
+        Assert.Equal(1.0, root.GetProperty("busFactor").GetDouble(), 3);
+        Assert.Equal(root.GetProperty("algorithmBandwidthGBps").GetDouble(), root.GetProperty("busBandwidthGBps").GetDouble(), 3);
+    }
+
+    [Theory]
+    [InlineData("efa")]
+    [InlineData("tcpx")]
+    [InlineData("tcpxo")]
+    [InlineData("infiniband-ndr")]
+    [InlineData("infiniband-hdr")]
+    public async Task Post_NamedFabricAcrossNodes_ReportsThatFabricsConstants(string fabric)
+    {
+        var body = $$"""{ "operation": "all-reduce", "gpu": "h100-sxm-80gb", "gpuCount": 16, "gpusPerNode": 8, "interNode": "{{fabric}}", "messageBytes": 1073741824 }""";
+
+        var (status, _, root) = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, root.GetProperty("nodes").GetInt32());
+        var names = root.GetProperty("assumptions").EnumerateArray().Select(a => a.GetProperty("name").GetString()).ToList();
+        Assert.Contains($"communication.{fabric}.nic-line-rate", names);
+    }
+
+    // GCP A3 High (4 × 200 Gb/s) against A3 Mega (8 × 200 Gb/s): the same TCPX class, twice the NICs. A ring is bound by the
+    // node's NICs, so doubling them nearly doubles a large ring all-reduce's busbw.
+    [Fact]
+    public async Task Post_MoreNicsPerNode_RaisesANetworkBoundRing()
+    {
+        const string template = """{ "operation": "all-reduce", "gpu": "h100-sxm-80gb", "gpuCount": 16, "gpusPerNode": 8, "interNode": "tcpx", "algorithm": "ring", "nicsPerNode": NICS, "messageBytes": 8589934592 }""";
+
+        var (fourStatus, _, four) = await PostAsync(template.Replace("NICS", "4", StringComparison.Ordinal));
+        var (eightStatus, _, eight) = await PostAsync(template.Replace("NICS", "8", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, fourStatus);
+        Assert.Equal(HttpStatusCode.OK, eightStatus);
+        var ratio = eight.GetProperty("busBandwidthGBps").GetDouble() / four.GetProperty("busBandwidthGBps").GetDouble();
+        Assert.InRange(ratio, 1.8, 2.0);
+        Assert.Equal("hierarchical-ring", four.GetProperty("algorithm").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{ "operation": "all-reduce", "gpu": "h100-sxm-80gb", "gpuCount": 16, "nicsPerNode": 0, "messageBytes": 1024 }""", "nicsPerNode")]
+    [InlineData("""{ "operation": "all-reduce", "gpu": "h100-sxm-80gb", "gpuCount": 16, "nicGbps": -400, "messageBytes": 1024 }""", "nicGbps")]
+    [InlineData("""{ "operation": "all-reduce", "gpu": "h100-sxm-80gb", "gpuCount": 16, "nicGbps": 1e300, "messageBytes": 1024 }""", "nicGbps")]
+    [InlineData("""{ "operation": "all-reduce", "gpu": "h100-sxm-80gb", "gpuCount": 16, "algorithm": "collnet", "messageBytes": 1024 }""", "algorithm")]
+    [InlineData("""{ "operation": "all-reduce", "gpu": "h100-sxm-80gb", "gpuCount": 16, "interNode": "omni-path", "messageBytes": 1024 }""", "interNode")]
+    public async Task Post_InvalidFabricField_Returns400NamingIt(string body, string field)
+    {
         var response = await PostAsync(body);
 
-        HttpJson.AssertValidationProblem(response, "gpuCount");
+        HttpJson.AssertValidationProblem(response, field);
     }
 
     [Fact]

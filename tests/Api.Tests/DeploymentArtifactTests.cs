@@ -66,7 +66,7 @@ public sealed class DeploymentArtifactTests
 
         Assert.Equal(files.Order(StringComparer.Ordinal), resources.Order(StringComparer.Ordinal));
         Assert.Equal(
-            ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"],
+            ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service"],
             resources.Select(r => Text(Load(r!), "kind")).Order(StringComparer.Ordinal));
     }
 
@@ -80,7 +80,8 @@ public sealed class DeploymentArtifactTests
         Assert.Equal("apps/v1", Text(deployment, "apiVersion"));
         Assert.Equal("/health/ready", Text(container, "readinessProbe", "httpGet", "path"));
         Assert.Equal("/health/live", Text(container, "livenessProbe", "httpGet", "path"));
-        Assert.Equal("8080", Text((YamlMappingNode)Seq(container, "ports").Single(), "containerPort"));
+        var ports = Seq(container, "ports").Cast<YamlMappingNode>().ToDictionary(p => Text(p, "name")!, p => Text(p, "containerPort"));
+        Assert.Equal("8080", ports["http"]);
         foreach (var kind in new[] { "requests", "limits" })
         {
             Assert.NotNull(Text(container, "resources", kind, "cpu"));
@@ -96,6 +97,42 @@ public sealed class DeploymentArtifactTests
     }
 
     [Fact]
+    public void Kustomization_PinsTheImageToTheReleaseVersion()
+    {
+        var image = (YamlMappingNode)Seq(Load("kustomization.yaml"), "images").Single();
+        var version = Regex.Match(File.ReadAllText(RepositoryFiles.PathOf("Directory.Build.props")), "<VersionPrefix>([^<]+)</VersionPrefix>").Groups[1].Value;
+
+        Assert.Equal("sizing", Text(image, "name"));
+        Assert.Equal(version, Text(image, "newTag"));
+        Assert.Contains($"## [{version}]", File.ReadAllText(RepositoryFiles.PathOf("CHANGELOG.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deployment_SpreadsReplicasAcrossZonesAndNodes()
+    {
+        var deployment = Load("deployment.yaml");
+        var spread = Seq(Map(deployment, "spec", "template", "spec"), "topologySpreadConstraints").Cast<YamlMappingNode>().ToList();
+        var podName = Text(deployment, "spec", "template", "metadata", "labels", "app.kubernetes.io/name");
+
+        Assert.Equal(["kubernetes.io/hostname", "topology.kubernetes.io/zone"], spread.Select(s => Text(s, "topologyKey")).Order(StringComparer.Ordinal));
+        Assert.All(spread, s => Assert.Equal(podName, Text(s, "labelSelector", "matchLabels", "app.kubernetes.io/name")));
+    }
+
+    [Fact]
+    public void NetworkPolicy_AdmitsHttpOnlyAndDeniesEgress()
+    {
+        var policy = Load("networkpolicy.yaml");
+        var rule = (YamlMappingNode)Seq(policy, "spec", "ingress").Single();
+
+        Assert.Equal("networking.k8s.io/v1", Text(policy, "apiVersion"));
+        Assert.Equal(Text(Load("deployment.yaml"), "spec", "template", "metadata", "labels", "app.kubernetes.io/name"),
+            Text(policy, "spec", "podSelector", "matchLabels", "app.kubernetes.io/name"));
+        Assert.Equal(["Egress", "Ingress"], Seq(policy, "spec", "policyTypes").Select(t => ((YamlScalarNode)t).Value).Order(StringComparer.Ordinal));
+        Assert.Empty(Seq(policy, "spec", "egress"));
+        Assert.Equal("8080", Text((YamlMappingNode)Seq(rule, "ports").Single(), "port"));
+    }
+
+    [Fact]
     public void Deployment_MountsTheCatalogConfigMapWhereTheOverrideSettingsPoint()
     {
         var pod = Map(Load("deployment.yaml"), "spec", "template", "spec");
@@ -107,6 +144,22 @@ public sealed class DeploymentArtifactTests
         Assert.Equal(Text(Load("configmap-catalog.yaml"), "metadata", "name"), Text(volume, "configMap", "name"));
         Assert.Equal($"{Text(mount, "mountPath")}/gpus.json", env["Catalog__GpuFiles__0"]);
         Assert.Equal($"{Text(mount, "mountPath")}/models.json", env["Catalog__ModelFiles__0"]);
+    }
+
+    [Fact]
+    public void Deployment_ServesMetricsOnlyOnAManagementPortTheServiceDoesNotRoute()
+    {
+        var deployment = Load("deployment.yaml");
+        var container = (YamlMappingNode)Seq(Map(deployment, "spec", "template", "spec"), "containers").Single();
+        var env = Seq(container, "env").Cast<YamlMappingNode>().ToDictionary(e => Text(e, "name")!, e => Text(e, "value"));
+        var metrics = Text(Seq(container, "ports").Cast<YamlMappingNode>().Single(p => Text(p, "name") == "metrics"), "containerPort");
+        var routed = Seq(Load("service.yaml"), "spec", "ports").Cast<YamlMappingNode>().Select(p => Text(p, "targetPort"));
+
+        Assert.Equal(metrics, env["Observability__MetricsPort"]);
+        Assert.Contains(metrics, env["ASPNETCORE_HTTP_PORTS"]!.Split(';'));
+        Assert.Equal(metrics, Text(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/port"));
+        Assert.DoesNotContain("metrics", routed);
+        Assert.Equal("false", env["OpenApi__SwaggerUi"]);
     }
 
     [Fact]

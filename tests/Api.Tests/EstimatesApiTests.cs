@@ -79,15 +79,18 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "l4", "intraNode": "nvswitch" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.intraNode")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "gpusPerNode": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.gpusPerNode")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "interNode": "carrier-pigeon" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.interNode")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "nicsPerNode": 65 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.nicsPerNode")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "nicGbps": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.nicGbps")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.tensor")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "pipeline": 100000 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.pipeline")]
-    [InlineData("""{ "model": "mixtral-8x7b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 2, "expert": 8 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.expert")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "weights": "fp6" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "precision.weights")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "kvCache": "fp4" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "precision.kvCache")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": -5, "outputTokens": 1 } }""", "workload.inputTokens")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1, "concurrency": 0 } }""", "workload.concurrency")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1, "batching": "dynamic" } }""", "workload.batching")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1 }, "engine": "tgi" }""", "engine")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1 }, "gpuMemoryUtilization": 1.5 }""", "gpuMemoryUtilization")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 10, "outputTokens": 1 }, "engineVersion": "newest" }""", "engineVersion")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 100, "outputTokens": 100 }, "maxModelLength": 50 }""", "maxModelLength")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": "many", "outputTokens": 1 } }""", "workload.inputTokens")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensr": 4 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "parallelism.tensr")]
@@ -98,6 +101,63 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
 
         var message = reply.AssertValidationProblem(field);
         Assert.False(string.IsNullOrWhiteSpace(message));
+    }
+
+    [Fact]
+    public async Task Post_Fp4KvCacheOnHopper_Returns400SayingItNeedsBlackwell()
+    {
+        var reply = await fixture.CreateClient().PostAsync(Route,
+            """{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "kvCache": "fp4" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""");
+
+        var message = reply.AssertValidationProblem("precision.kvCache");
+        Assert.Contains("needs Blackwell", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_Nvfp4WeightsOnMi300x_Returns200WithFitsFalseAndTheReason()
+    {
+        var reply = await fixture.CreateClient().PostAsync(Route,
+            """{ "model": "deepseek-r1", "hardware": { "gpu": "mi300x" }, "parallelism": { "tensor": 8, "expert": 8 }, "precision": { "weights": "fp4" }, "workload": { "inputTokens": 1024, "outputTokens": 128 } }""");
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.False(reply.Json.GetProperty("fits").GetBoolean());
+        Assert.Contains(reply.Json.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("ROCm has no NVFP4 kernels", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Post_EngineVersion_FollowsThatReleasesSamplerWarmUpAndNamesIt()
+    {
+        // llm-d-planner vLLM 0.19.0 log: 1.89 GiB peak activation for Llama-3.1-8B; a 0.10 release sorts the whole vocabulary (≈ 4.8 GiB).
+        const string Body = """
+            { "model": "llama-3.1-8b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 4096, "outputTokens": 4096 },
+              "maxModelLength": 8192, "gpuMemoryUtilization": 0.95, "engineVersion": "VERSION" }
+            """;
+        var client = fixture.CreateClient();
+
+        var recent = await client.PostAsync(Route, Body.Replace("VERSION", "0.19.0", StringComparison.Ordinal));
+        var older = await client.PostAsync(Route, Body.Replace("VERSION", "0.10.2", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, recent.Status);
+        var memory = recent.Json.GetProperty("memory");
+        Assert.Equal("vllm 0.19.0", memory.GetProperty("engine").GetString());
+        Assert.Equal(1.89, memory.GetProperty("perGpu").GetProperty("activationsGiB").GetDouble(), 0.1);
+        Assert.Equal(476_016, memory.GetProperty("kvCacheCapacityTokens").GetInt64(), 476_016 * 0.01); // "GPU KV cache size: 476,016 tokens"
+        Assert.True(older.Json.GetProperty("memory").GetProperty("perGpu").GetProperty("activationsGiB").GetDouble() > 4.5);
+    }
+
+    [Fact]
+    public async Task Post_EmptyKvPool_IsA200ThatNamesTheSettingThatWouldFit()
+    {
+        const string Body = """
+            { "model": "gpt-oss-120b", "hardware": { "gpu": "h100-sxm-80gb" }, "precision": { "weights": "fp4" },
+              "workload": { "inputTokens": 8192, "outputTokens": 8192 }, "engineVersion": "0.10.2" }
+            """;
+
+        var reply = await fixture.CreateClient().PostAsync(Route, Body);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.False(reply.Json.GetProperty("fits").GetBoolean());
+        Assert.Contains(reply.Json.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("lower maxNumSeqs to ", StringComparison.Ordinal));
     }
 
     [Theory]

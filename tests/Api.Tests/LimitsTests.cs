@@ -51,6 +51,30 @@ public sealed class LimitsTests(SizingApiFixture api)
     }
 
     [Fact]
+    public async Task Sweep_BeyondTheClientsComputeBudget_Returns429WhileCheapRequestsStillPass()
+    {
+        await using var factory = SizingApiFixture.CreateFactory(new Dictionary<string, string?>
+        {
+            ["RateLimiting:Enabled"] = "true",
+            ["RateLimiting:PermitLimit"] = "100",
+            ["RateLimiting:WindowSeconds"] = "60",
+            ["RateLimiting:CostUnitsPerWindow"] = "300",
+        });
+        using var client = factory.CreateClient();
+        var sweep = "{\"base\":" + ApiRequests.ValidEstimate + ",\"vary\":{\"parameter\":\"concurrency\",\"values\":[" + string.Join(',', Enumerable.Range(1, 200)) + "]}}";
+
+        using var first = await client.PostJsonAsync("/v1/sweeps", sweep);   // 200 of the 300 units
+        using var second = await client.PostJsonAsync("/v1/sweeps", sweep);  // 200 more: over the budget
+        using var estimate = await client.PostJsonAsync("/v1/estimates", ApiRequests.ValidEstimate); // 1 unit, counted per request
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Contains("200 compute units", (await second.ReadProblemAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(second.Headers.Contains("Retry-After"));
+        Assert.Equal(HttpStatusCode.OK, estimate.StatusCode);
+    }
+
+    [Fact]
     public async Task RateLimiting_OffByDefault_ManyRequestsSucceed()
     {
         using var client = api.CreateClient();

@@ -139,6 +139,28 @@ public sealed class RecommendationsApiTests(SizingApiFixture fixture)
         Assert.True(root.GetProperty("rejectedByReason").GetProperty("does-not-fit").GetInt32() > 0);
     }
 
+    // The same 405B layout on AWS EFA: the checklist names the fabric, its NICs (p5.48xlarge: 32 × 100 Gb/s, AWS EC2 docs)
+    // and the busbw a cross-node sendrecv_perf should show on it.
+    [Fact]
+    public async Task Post_PipelineAcrossEfaNodes_ChecklistNamesTheFabricAndItsBusBandwidth()
+    {
+        const string body = """
+            { "model": "llama-3.1-405b",
+              "hardware": { "gpus": ["h100-sxm-80gb"], "maxGpus": 16, "gpusPerNode": 8, "intraNode": "nvswitch", "interNode": "efa" },
+              "workload": { "inputTokens": 2048, "outputTokens": 256, "requestsPerSecond": 1 },
+              "slo": { "ttftMs": 3000, "tpotMs": 100 }, "precisions": ["bf16"] }
+            """;
+
+        var (status, _, root) = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var best = root.GetProperty("recommendations")[0];
+        Assert.Equal(2, best.GetProperty("parallelism").GetProperty("pipeline").GetInt32());
+        var hop = Assert.Single(Strings(best.GetProperty("checklist")), c => c.Contains("sendrecv_perf", StringComparison.Ordinal));
+        Assert.Contains("efa (32 × 100 Gb/s NICs per node", hop, StringComparison.Ordinal);
+        Assert.Matches(@"busbw ≈ \d+ GB/s", hop);
+    }
+
     [Fact]
     public async Task Post_ImpossibleSlo_Returns200WithNoPlanAndClosestMisses()
     {

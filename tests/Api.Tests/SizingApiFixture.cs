@@ -13,6 +13,8 @@ public sealed class SizingApiFixture : IAsyncLifetime
 
     public HttpClient CreateClient() => _factory.CreateClient();
 
+    public HttpClient CreateClient(WebApplicationFactoryClientOptions options) => _factory.CreateClient(options);
+
     /// <summary>A separate host with extra configuration (for tests that change limits, overrides or CORS).</summary>
     public static WebApplicationFactory<Program> CreateFactory(IReadOnlyDictionary<string, string?>? settings = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(host =>

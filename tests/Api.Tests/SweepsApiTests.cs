@@ -73,9 +73,9 @@ public sealed class SweepsApiTests(SizingApiFixture fixture)
     [Theory]
     [InlineData("concurrency", "[1, 0]", "vary.values[1]", "between 1")]
     [InlineData("concurrency", "[1.5]", "vary.values[0]", "whole numbers")]
-    [InlineData("gpuMemoryUtilization", "[0.9, 1.2]", "vary.values[1]", "at most 1")]
+    [InlineData("gpuMemoryUtilization", "[0.9, 1.2]", "vary.values[1]", "between 0.01 and 1")]
     [InlineData("tensor", "[2048]", "vary.values[0]", "1,024")]
-    [InlineData("batch", "[1]", "vary.parameter", "concurrency | inputTokens")]
+    [InlineData("batch", "[1]", "vary.parameter", "concurrency | expert")]
     [InlineData("concurrency", "[]", "vary.values", "1 to 256")]
     public async Task Post_InvalidVary_Returns400NamingTheValue(string parameter, string values, string field, string expected)
     {

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Sizing.Api.Contracts.Collectives;
+using Sizing.Api.Infrastructure;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 
@@ -11,6 +13,7 @@ namespace Sizing.Api.Controllers;
 /// from application/problem+json into application/json. The content types are declared per response instead.
 /// </remarks>
 [ApiController]
+[EnableRateLimiting(LimitsSetup.ComputePolicy)]
 [Route("v1/collectives")]
 public sealed class CollectivesController(HardwareCatalog catalog) : ControllerBase
 {
@@ -22,14 +25,13 @@ public sealed class CollectivesController(HardwareCatalog catalog) : ControllerB
     /// <param name="request">The collective and its topology.</param>
     /// <response code="200">The estimate.</response>
     /// <response code="400">A field is missing or invalid (including an intra-node link the GPU lacks); <c>errors</c> names it.</response>
-    [HttpPost]
+    [HttpPost(Name = "estimateCollective")]
     [Consumes("application/json")]
     [ProducesResponseType<CollectiveResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public CollectiveResponse Estimate(CollectiveRequest request)
     {
         var input = request.ToInput(catalog);
-        var estimate = Collectives.Estimate(input.Operation, input.Topology, input.GpuCount, input.MessageBytes, input.Implementation);
+        var estimate = Collectives.Estimate(input.Operation, input.Topology, input.GpuCount, input.MessageBytes, input.Implementation, algorithm: input.Algorithm);
         return estimate.ToResponse(input, CommunicationAssumptions.Default);
     }
 }

@@ -8,16 +8,18 @@ namespace Sizing.Api.Controllers;
 public sealed class HealthController(HealthCheckService health) : ControllerBase
 {
     /// <summary>Liveness: the process answers. No dependency is checked, so a slow dependency never restarts the pod.</summary>
+    /// <remarks>For the Kubernetes liveness probe; not rate limited.</remarks>
     /// <response code="200">The process is alive; the body is "Healthy".</response>
-    [HttpGet("/health/live")]
+    [HttpGet("/health/live", Name = "getLiveness")]
     [Produces("text/plain")]
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/plain")]
     public string Live() => nameof(HealthStatus.Healthy);
 
     /// <summary>Readiness: every registered health check passes (the catalog is loaded before the host starts).</summary>
+    /// <remarks>For the Kubernetes readiness probe; not rate limited.</remarks>
     /// <response code="200">Ready to serve; the body is "Healthy" (or "Degraded").</response>
     /// <response code="503">Not ready; the body is "Unhealthy".</response>
-    [HttpGet("/health/ready")]
+    [HttpGet("/health/ready", Name = "getReadiness")]
     [Produces("text/plain")]
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/plain")]
     [ProducesResponseType<string>(StatusCodes.Status503ServiceUnavailable, "text/plain")]

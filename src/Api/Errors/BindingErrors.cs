@@ -22,12 +22,17 @@ public static class BindingErrors
             }
         }
 
-        return ProblemFactory.ValidationResult(context.HttpContext, cleaned);
+        return ProblemFactory.ValidationResult(cleaned);
     }
 
     private static string Describe(Microsoft.AspNetCore.Mvc.ModelBinding.ModelError error)
     {
         var message = error.Exception?.Message ?? error.ErrorMessage;
+        if (message.StartsWith(EnumTextConverter.MessagePrefix, StringComparison.Ordinal))
+        {
+            return message;
+        }
+
         if (message.Contains("could not be mapped", StringComparison.Ordinal))
         {
             return "unknown field; see the schema at /swagger for the fields this endpoint accepts.";

@@ -1,4 +1,3 @@
-using System.Text;
 using Sizing.Domain.Catalog;
 
 namespace Sizing.Api.Infrastructure;
@@ -19,7 +18,7 @@ public static class CatalogOverrides
     }
 
     /// <summary>The built-in catalog with the configured files applied.</summary>
-    /// <exception cref="InvalidOperationException">A file is missing or invalid; the message lists every problem.</exception>
+    /// <exception cref="CatalogOverrideException">A file is missing or invalid; the message lists every problem.</exception>
     public static HardwareCatalog Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -35,16 +34,24 @@ public static class CatalogOverrides
         problems.AddRange(build.Problems);
         if (problems.Count > 0 || build.Catalog is null)
         {
-            var message = new StringBuilder("The catalog override files are invalid, so the service will not start (fix them or remove them from Catalog:GpuFiles / Catalog:ModelFiles):");
-            foreach (var problem in problems)
-            {
-                message.Append('\n').Append("  ").Append(problem);
-            }
-
-            throw new InvalidOperationException(message.ToString());
+            throw new CatalogOverrideException(problems);
         }
 
         return build.Catalog;
+    }
+
+    /// <summary>The problems of the configured files, without throwing (empty when they are fine or there are none).</summary>
+    public static IReadOnlyList<CatalogProblem> Check(IConfiguration configuration)
+    {
+        try
+        {
+            Load(configuration);
+            return [];
+        }
+        catch (CatalogOverrideException refused)
+        {
+            return refused.Problems;
+        }
     }
 
     private static List<(string Name, string Json)> Read(string[] paths, List<CatalogProblem> problems)
@@ -76,4 +83,12 @@ public static class CatalogOverrides
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
+}
+
+/// <summary>The override files were refused; <see cref="Problems"/> names file, entry and field of each.</summary>
+public sealed class CatalogOverrideException(IReadOnlyList<CatalogProblem> problems)
+    : Exception("The catalog override files are invalid, so the service will not start (fix them or remove them from Catalog:GpuFiles / Catalog:ModelFiles):"
+        + string.Concat(problems.Select(p => "\n  " + p)))
+{
+    public IReadOnlyList<CatalogProblem> Problems { get; } = problems;
 }

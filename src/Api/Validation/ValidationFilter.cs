@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Sizing.Api.Contracts.Models;
 using Sizing.Api.Errors;
 
 namespace Sizing.Api.Validation;
@@ -25,7 +26,9 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
                 continue;
             }
 
-            var result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted).ConfigureAwait(false);
+            var validation = new ValidationContext<object>(argument);
+            context.HttpContext.RequestServices.GetRequiredService<ModelConfigCache>().AttachTo(validation);
+            var result = await validator.ValidateAsync(validation, context.HttpContext.RequestAborted).ConfigureAwait(false);
             if (!result.IsValid)
             {
                 foreach (var error in result.Errors)
@@ -33,7 +36,7 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
                     context.ModelState.AddModelError(JsonPath.FromPropertyPath(error.PropertyName), error.ErrorMessage);
                 }
 
-                context.Result = ProblemFactory.ValidationResult(context.HttpContext, context.ModelState);
+                context.Result = ProblemFactory.ValidationResult(context.ModelState);
                 return;
             }
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Sizing.Domain.Deployment;
 
@@ -48,34 +49,50 @@ public static class ModelResolver
         }
 
         var architecture = Build(modelType, root, text, problems);
-        return problems.Count == 0 ? new ModelResolution(architecture, []) : new ModelResolution(null, problems);
+        return problems.Count == 0 && architecture is not null ? new ModelResolution(architecture, []) : new ModelResolution(null, problems);
     }
 
-    private static ModelArchitecture Build(string modelType, ConfigReader root, ConfigReader text, List<ConfigProblem> problems)
+    private static ModelArchitecture? Build(string modelType, ConfigReader root, ConfigReader text, List<ConfigProblem> problems)
     {
         var family = Family.Of(modelType);
-        var h = text.Required("hidden_size", "n_embd", "d_model");
-        var layers = text.Required("num_hidden_layers", "n_layer", "num_layers");
-        var heads = text.Required("num_attention_heads", "n_head");
+
+        // Every dimension against its bound first: nothing below loops over layers or multiplies until they hold.
+        var h = text.Required(ModelLimits.Width, "hidden_size", "n_embd", "d_model");
+        var layers = text.Required(ModelLimits.Layers, "num_hidden_layers", "n_layer", "num_layers");
+        var heads = text.Required(ModelLimits.Heads, "num_attention_heads", "n_head");
         var kvHeads = KvHeads(text, family, heads);
-        var headDim = text.Optional("head_dim") ?? h / Math.Max(1, heads);
-        var vocab = text.Required("vocab_size");
-        var intermediate = text.Optional("intermediate_size_mlp") is { } mlp && family.IsLlama4
+        var headDim = text.Optional(ModelLimits.HeadDim, "head_dim") ?? h / heads;
+        var vocab = text.Required(ModelLimits.Vocab, "vocab_size");
+        var intermediate = text.Optional(ModelLimits.FfnWidth, "intermediate_size_mlp") is { } mlp && family.IsLlama4
             ? mlp
-            : text.Optional("intermediate_size", "n_inner", "ffn_hidden_size") ?? 4 * h;
+            : text.Optional(ModelLimits.FfnWidth, "intermediate_size", "n_inner", "ffn_hidden_size") ?? Math.Min(4 * h, ModelLimits.FfnWidth.Max);
         var tie = text.Bool("tie_word_embeddings") ?? root.Bool("tie_word_embeddings") ?? family.TiesEmbeddingsByDefault;
-        var maxPositions = text.Optional("max_position_embeddings", "n_positions", "n_ctx", "seq_length") ?? 2048;
+        var maxPositions = text.Optional(ModelLimits.Positions, "max_position_embeddings", "n_positions", "n_ctx", "seq_length") ?? 2048;
+        var rotaryDim = text.Optional(ModelLimits.HeadDim, "rotary_dim");
         var mla = family.IsDeepSeek ? ReadMla(text) : null;
-        var moe = ReadMoe(text, family, layers, h, intermediate);
+        var vision = VisionEstimator.Read(root.Child("vision_config"));
         if (problems.Count > 0)
         {
-            return null!;
+            return null;
+        }
+
+        if (headDim == 0)
+        {
+            text.Problem("head_dim", $"hidden_size ({h}) / num_attention_heads ({heads}) leaves a head dimension of 0; give 'head_dim' or check both fields.");
+            return null;
         }
 
         if (kvHeads > heads || heads % kvHeads != 0)
         {
             text.Problem("num_key_value_heads", $"num_key_value_heads ({kvHeads}) must divide num_attention_heads ({heads}).");
-            return null!;
+            return null;
+        }
+
+        var moe = ReadMoe(text, family, layers, h, intermediate);
+        var localAttention = ReadLocalAttention(text, family, layers);
+        if (problems.Count > 0)
+        {
+            return null;
         }
 
         var norm = family.LayerNorm ? 2L * h : h;
@@ -110,12 +127,28 @@ public static class ModelResolver
         if (moe is not null)
         {
             routed = (long)moe.MoeLayers * moe.Experts * moe.ParametersPerExpert;
-            denseMlp += (long)moe.MoeLayers * SharedExpertParameters(text, family, h, moe);
+            denseMlp += (long)moe.MoeLayers * SharedExpertParameters(text, h, moe);
             replicated += (long)moe.MoeLayers * RouterParameters(family, h, moe.Experts);
         }
 
         var embedding = ((long)vocab * h) + (family.LearnedPositions ? (long)maxPositions * h : 0);
         var lmHead = tie ? 0 : ((long)vocab * h) + (family.LmHeadBias ? vocab : 0);
+        var parameters = new ParameterBreakdown(embedding, lmHead, attentionSharded, attentionKv, denseMlp, routed, replicated,
+            Vision: VisionEstimator.Estimate(vision, h));
+        var kvPerToken = (mla is not null ? (long)mla.KvLoraRank + mla.QkRopeHeadDim : 2L * kvHeads * headDim) * layers;
+        if (kvPerToken > ModelLimits.MaxKvElementsPerToken)
+        {
+            text.Problem(mla is not null ? "kv_lora_rank" : "num_key_value_heads", string.Create(CultureInfo.InvariantCulture,
+                $"these dimensions store {kvPerToken:N0} KV elements per token, more than the {ModelLimits.MaxKvElementsPerToken:N0} any plausible model does (4× Megatron-Turing NLG 530B); check num_hidden_layers, num_key_value_heads and head_dim."));
+            return null;
+        }
+
+        if (parameters.LanguageModel + parameters.Vision > ModelLimits.MaxParameters)
+        {
+            problems.Add(new ConfigProblem(text.Path, string.Create(CultureInfo.InvariantCulture,
+                $"these dimensions describe {parameters.LanguageModel + parameters.Vision:0.###e0} parameters, more than the {ModelLimits.MaxParameters:0e0} of any plausible model (5× the largest announced); check num_hidden_layers, hidden_size, intermediate_size and the expert counts.")));
+            return null;
+        }
 
         return new ModelArchitecture
         {
@@ -131,18 +164,17 @@ public static class ModelResolver
             MaxPositionEmbeddings = maxPositions,
             Attention = mla is not null ? AttentionKind.Mla : kvHeads == heads ? AttentionKind.Mha : kvHeads == 1 ? AttentionKind.Mqa : AttentionKind.Gqa,
             Mla = mla,
-            LocalAttention = ReadLocalAttention(text, family, layers),
+            LocalAttention = localAttention,
             Moe = moe,
-            RotaryDim = family.LearnedPositions ? 0 : text.Optional("rotary_dim") ?? mla?.QkRopeHeadDim ?? headDim,
+            RotaryDim = family.LearnedPositions ? 0 : rotaryDim ?? mla?.QkRopeHeadDim ?? headDim,
             NativeExpertPrecision = family.IsGptOss && IsMxfp4(root) ? Precision.Fp4 : null,
-            Parameters = new ParameterBreakdown(embedding, lmHead, attentionSharded, attentionKv, denseMlp, routed, replicated,
-                Vision: VisionEstimator.Estimate(root.Child("vision_config"), h)),
+            Parameters = parameters,
         };
     }
 
     private static int KvHeads(ConfigReader text, Family family, int heads)
     {
-        if (text.Optional("num_key_value_heads", "num_kv_heads", "n_head_kv") is { } kv)
+        if (text.Optional(ModelLimits.Heads, "num_key_value_heads", "num_kv_heads", "n_head_kv") is { } kv)
         {
             return family.IsFalcon && text.Bool("new_decoder_architecture") != true && text.Bool("multi_query") == true ? 1 : kv;
         }
@@ -179,77 +211,83 @@ public static class ModelResolver
 
     private static MlaDimensions? ReadMla(ConfigReader text)
     {
-        var kvLora = text.Required("kv_lora_rank");
-        var nope = text.Required("qk_nope_head_dim");
-        var rope = text.Required("qk_rope_head_dim");
-        var v = text.Required("v_head_dim");
-        return new MlaDimensions(text.Optional("q_lora_rank") ?? 0, kvLora, nope, rope, v);
+        var kvLora = text.Required(ModelLimits.Width, "kv_lora_rank");
+        var nope = text.Required(ModelLimits.HeadDim, "qk_nope_head_dim");
+        var rope = text.Required(ModelLimits.HeadDim, "qk_rope_head_dim");
+        var v = text.Required(ModelLimits.HeadDim, "v_head_dim");
+        return new MlaDimensions(text.Optional(ModelLimits.Width, "q_lora_rank") ?? 0, kvLora, nope, rope, v);
     }
 
+    /// <summary>The MoE layout, or null for a dense model (no experts, or no layer that uses them).</summary>
     private static MoeArchitecture? ReadMoe(ConfigReader text, Family family, int layers, int h, int intermediate)
     {
-        var experts = text.Optional("num_local_experts", "n_routed_experts", "num_experts");
+        var experts = text.Optional(ModelLimits.Experts, "num_local_experts", "n_routed_experts", "num_experts");
         if (experts is null || experts <= 1)
         {
             return null;
         }
 
-        var topK = text.Required("num_experts_per_tok", "experts_per_token", "moe_topk");
+        var topK = text.Required(ModelLimits.Experts, "num_experts_per_tok", "experts_per_token", "moe_topk");
         if (topK > experts)
         {
             text.Problem("num_experts_per_tok", $"num_experts_per_tok ({topK}) cannot exceed the number of experts ({experts}).");
         }
 
-        var expertIntermediate = family.IsLlama4 ? text.Required("intermediate_size") : text.Optional("moe_intermediate_size") ?? intermediate;
-        var moeLayers = Enumerable.Range(0, layers).Count(i => IsMoeLayer(text, family, i));
+        var expertIntermediate = family.IsLlama4
+            ? text.Required(ModelLimits.FfnWidth, "intermediate_size")
+            : text.Optional(ModelLimits.FfnWidth, "moe_intermediate_size") ?? intermediate;
+        var shared = text.OptionalCount("n_shared_experts", ModelLimits.Experts)
+            ?? (family.IsLlama4 ? 1 : text.Optional(ModelLimits.FfnWidth, "shared_expert_intermediate_size") is not null ? 1 : 0);
+        var moeLayers = MoeLayerCount(text, family, layers);
+        if (moeLayers == 0)
+        {
+            return null; // every layer is dense (e.g. all listed in mlp_only_layers): the experts are never used
+        }
+
         var perExpert = 3L * h * expertIntermediate;
         if (family.IsGptOss)
         {
             perExpert += (2L * expertIntermediate) + h; // gate_up and down biases
         }
 
-        var shared = text.OptionalCount("n_shared_experts") ?? (family.IsLlama4 ? 1 : text.Optional("shared_expert_intermediate_size") is not null ? 1 : 0);
         return new MoeArchitecture(experts.Value, topK, shared, expertIntermediate, moeLayers, perExpert);
     }
 
-    private static bool IsMoeLayer(ConfigReader text, Family family, int layer)
+    /// <summary>How many of the layers are MoE layers; each list and stride is read once, then the layers are counted.</summary>
+    private static int MoeLayerCount(ConfigReader text, Family family, int layers)
     {
         if (family.IsDeepSeek)
         {
-            var firstDense = text.OptionalCount("first_k_dense_replace") ?? 0;
-            var frequency = text.Optional("moe_layer_freq") ?? 1;
-            return layer >= firstDense && layer % frequency == 0;
+            var firstDense = text.OptionalCount("first_k_dense_replace", ModelLimits.Layers) ?? 0;
+            var frequency = text.Optional(ModelLimits.Stride, "moe_layer_freq") ?? 1;
+            return Enumerable.Range(0, layers).Count(layer => layer >= firstDense && layer % frequency == 0);
         }
 
         if (family.IsLlama4)
         {
-            var moeLayers = text.Integers("moe_layers");
-            if (moeLayers.Count > 0)
+            var listed = text.LayerIndexes("moe_layers", layers);
+            if (listed.Count > 0)
             {
-                return moeLayers.Contains(layer);
+                return listed.Count;
             }
 
-            var step = text.Optional("interleave_moe_layer_step") ?? 1;
-            return (layer + 1) % step == 0;
+            var step = text.Optional(ModelLimits.Stride, "interleave_moe_layer_step") ?? 1;
+            return Enumerable.Range(0, layers).Count(layer => (layer + 1) % step == 0);
         }
 
-        if (text.Integers("mlp_only_layers").Contains(layer))
-        {
-            return false;
-        }
-
-        var sparseStep = text.Optional("decoder_sparse_step") ?? 1;
-        return (layer + 1) % sparseStep == 0;
+        var dense = text.LayerIndexes("mlp_only_layers", layers);
+        var sparseStep = text.Optional(ModelLimits.Stride, "decoder_sparse_step") ?? 1;
+        return Enumerable.Range(0, layers).Count(layer => !dense.Contains(layer) && (layer + 1) % sparseStep == 0);
     }
 
-    private static long SharedExpertParameters(ConfigReader text, Family family, int h, MoeArchitecture moe)
+    private static long SharedExpertParameters(ConfigReader text, int h, MoeArchitecture moe)
     {
         if (moe.SharedExperts == 0)
         {
             return 0;
         }
 
-        if (text.Optional("shared_expert_intermediate_size") is { } sharedWidth)
+        if (text.Optional(ModelLimits.FfnWidth, "shared_expert_intermediate_size") is { } sharedWidth)
         {
             return (3L * h * sharedWidth) + h; // Qwen2-MoE: one shared expert plus its h×1 gate
         }
@@ -262,20 +300,26 @@ public static class ModelResolver
 
     private static LocalAttention? ReadLocalAttention(ConfigReader text, Family family, int layers)
     {
-        if (family.IsLlama4 && text.Optional("attention_chunk_size") is { } chunk)
+        if (family.IsLlama4 && text.Optional(ModelLimits.Positions, "attention_chunk_size") is { } chunk)
         {
-            var ropeLayers = text.Integers("no_rope_layers");
+            var ropeLayers = text.Integers("no_rope_layers", layers);
             var chunked = ropeLayers.Count == layers ? ropeLayers.Count(r => r != 0) : layers - (layers / 4);
-            return new LocalAttention(chunk, chunked);
+            return chunked == 0 ? null : new LocalAttention(chunk, chunked);
         }
 
-        var window = text.Optional("sliding_window", "sliding_window_size");
+        var window = text.Optional(ModelLimits.Positions, "sliding_window", "sliding_window_size");
+        var layerTypes = text.Strings("layer_types", layers);
+        if (layerTypes.Count > 0 && layerTypes.Count != layers)
+        {
+            text.Problem("layer_types", $"'layer_types' must give one type per layer: it lists {layerTypes.Count} for {layers} layers.");
+            return null;
+        }
+
         if (window is null || text.Bool("use_sliding_window") == false)
         {
             return null;
         }
 
-        var layerTypes = text.Strings("layer_types");
         if (layerTypes.Count > 0)
         {
             var sliding = layerTypes.Count(t => t == "sliding_attention");
@@ -285,7 +329,7 @@ public static class ModelResolver
         return family.Name switch
         {
             "gemma2" => new LocalAttention(window.Value, (layers + 1) / 2),
-            "gemma3" or "gemma3_text" => new LocalAttention(window.Value, layers - (layers / (text.Optional("sliding_window_pattern") ?? 6))),
+            "gemma3" or "gemma3_text" => new LocalAttention(window.Value, layers - (layers / (text.Optional(ModelLimits.Stride, "sliding_window_pattern") ?? 6))),
             _ => new LocalAttention(window.Value, layers),
         };
     }

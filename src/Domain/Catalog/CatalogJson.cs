@@ -19,4 +19,5 @@ public sealed record ModelCatalogDocument(IReadOnlyList<ModelEntry> Models);
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(GpuCatalogDocument))]
 [JsonSerializable(typeof(ModelCatalogDocument))]
+[JsonSerializable(typeof(CheckpointCatalogDocument))]
 internal sealed partial class CatalogJsonContext : JsonSerializerContext;

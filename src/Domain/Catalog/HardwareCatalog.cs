@@ -82,7 +82,7 @@ public sealed class HardwareCatalog
         return new HardwareCatalog(gpus, models);
     }
 
-    private static string ReadResource(string file)
+    internal static string ReadResource(string file)
     {
         using var stream = typeof(HardwareCatalog).Assembly.GetManifestResourceStream($"Sizing.Domain.Catalog.{file}")
             ?? throw new InvalidOperationException($"Embedded catalog {file} is missing.");

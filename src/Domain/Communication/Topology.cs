@@ -5,7 +5,15 @@ namespace Sizing.Domain.Communication;
 
 /// <summary>Where the ranks of a collective sit: which GPU, how many per node, and the links inside and between nodes.</summary>
 /// <remarks>A group of n GPUs fills nodes in order, so it spans ⌈n / <see cref="GpusPerNode"/>⌉ nodes.</remarks>
-public sealed record Topology(GpuSpec Gpu, int GpusPerNode, IntraNodeLink IntraNode, InterNodeLink InterNode)
+/// <param name="NicsPerNode">NICs per node for the GPUs where the deployment differs from the fabric class; null keeps the class's.</param>
+/// <param name="NicGbps">Line rate of one NIC in Gb/s where it differs from the fabric class; null keeps the class's.</param>
+public sealed record Topology(
+    GpuSpec Gpu,
+    int GpusPerNode,
+    IntraNodeLink IntraNode,
+    InterNodeLink InterNode,
+    int? NicsPerNode = null,
+    double? NicGbps = null)
 {
     /// <summary>The number of nodes a group of <paramref name="gpuCount"/> GPUs spans.</summary>
     public int NodesFor(int gpuCount)

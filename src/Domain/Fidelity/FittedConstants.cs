@@ -18,13 +18,17 @@ public sealed record FitDocument(string Command, IReadOnlyList<GroupFit> Groups)
 /// <param name="TrainingSources">Every source document the fit depended on: its own rows' and those of the groups fitted before it whose
 /// constants its rows use. Cross-validation holds a source out of every fit whose training sources include it.</param>
 /// <param name="Values">The fitted value of each parameter of the group, by key.</param>
+/// <param name="Identifying">For each parameter, the source documents whose rows identify it: rows whose prediction moves when it
+/// moves. A parameter no row identifies stays at its prior; one identified by fewer than <see cref="FittedParameter.MinimumSources"/>
+/// sources is reported as an assumption.</param>
 public sealed record GroupFit(
     string Group,
     string Rows,
     int RowCount,
     IReadOnlyList<string> Sources,
     IReadOnlyList<string> TrainingSources,
-    IReadOnlyDictionary<string, double> Values);
+    IReadOnlyDictionary<string, double> Values,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Identifying);
 
 /// <summary>Applies the embedded fits to the priors: the service's constants are the fits on all measured rows.</summary>
 public static class FittedConstants

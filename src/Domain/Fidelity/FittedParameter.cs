@@ -31,20 +31,31 @@ public sealed record FittedParameter(
     Func<EstimatorAssumptions, double, EstimatorAssumptions> Set,
     IReadOnlyList<double>? Choices = null)
 {
-    /// <summary>The constant as reported with an estimate: its basis is a fit when its group was fitted on at least one row, else its prior's.</summary>
-    public Assumption Describe(double value)
+    /// <summary>Fewest source documents that must identify a constant for it to count as a fit (issue 9: a constant fitted to fewer
+    /// sources is an assumption, whatever value the fit gave it).</summary>
+    public const int MinimumSources = 3;
+
+    /// <summary>The constant as reported with an estimate (under <paramref name="name"/> where a constant is shared, e.g. InfiniBand
+    /// HDR reporting NDR's fit): a fit when the rows of at least <see cref="MinimumSources"/> source documents identify it (their
+    /// predictions move with it), an assumption fitted to too few sources when fewer do, its prior's basis when none does.</summary>
+    public Assumption Describe(double value, string? name = null)
     {
+        var reported = name ?? Name;
         var fit = FittedConstants.For(Group);
-        if (fit is { RowCount: > 0 })
+        var identifying = fit?.Identifying.GetValueOrDefault(Key) ?? [];
+        if (fit is null || identifying.Count == 0)
         {
-            var range = Choices is null
-                ? string.Create(CultureInfo.InvariantCulture, $"within {Low:0.###}-{High:0.###} {Unit}")
-                : "one of " + string.Join("/", Choices.Select(c => c.ToString(CultureInfo.InvariantCulture)));
-            return new(Name, value, Unit, AssumptionBasis.Fit,
-                string.Create(CultureInfo.InvariantCulture, $"fit: {fit.RowCount} rows from {fit.Sources.Count} sources ({fit.Rows}), {range}; {Meaning} (docs/calibration.md)"));
+            var prefix = PriorBasis == AssumptionBasis.Assumption ? "uncalibrated (no measured row identifies it): " : string.Empty;
+            return new(reported, value, Unit, PriorBasis, $"{prefix}{PriorSource}; {Meaning}");
         }
 
-        var prefix = PriorBasis == AssumptionBasis.Assumption ? "uncalibrated (no measured rows fit it yet): " : string.Empty;
-        return new(Name, value, Unit, PriorBasis, $"{prefix}{PriorSource}; {Meaning}");
+        var range = Choices is null
+            ? string.Create(CultureInfo.InvariantCulture, $"within {Low:0.###}-{High:0.###} {Unit}")
+            : "one of " + string.Join("/", Choices.Select(c => c.ToString(CultureInfo.InvariantCulture)));
+        var rows = string.Create(CultureInfo.InvariantCulture, $"{fit.RowCount} rows from {fit.Sources.Count} sources ({fit.Rows}), {identifying.Count} of which identify it");
+        return identifying.Count >= MinimumSources
+            ? new(reported, value, Unit, AssumptionBasis.Fit, $"fit: {rows}, {range}; {Meaning} (docs/calibration.md)")
+            : new(reported, value, Unit, AssumptionBasis.Assumption,
+                $"assumption: fitted to {rows} (fewer than {MinimumSources}, too few to count as a fit; {PriorSource}), {range}; {Meaning} (docs/calibration.md)");
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Units;
 
@@ -98,27 +100,85 @@ public static class FittedParameters
     private static IEnumerable<FittedParameter> Memory()
     {
         const string group = "memory.vllm";
-        yield return new("memory.nonTorchBaseGiB", "nonTorchBaseGiB", group, "GiB", 0.02, 1.0,
-            AssumptionBasis.Assumption, "prior 0.25 GiB",
-            "non-torch memory of a single-GPU replica inside vLLM's budget: allocator and library workspaces",
-            a => a.Memory.NonTorchBase.GiB, (a, v) => a with { Memory = a.Memory with { NonTorchBase = Bytes.FromGiB(v) } });
-        yield return new("memory.nonTorchMultiGpuGiB", "nonTorchMultiGpuGiB", group, "GiB", 0.05, 2.0,
-            AssumptionBasis.Assumption, "prior 0.5 GiB",
-            "extra non-torch memory once a replica spans GPUs: NCCL communicators and custom all-reduce IPC buffers",
-            a => a.Memory.NonTorchMultiGpu.GiB, (a, v) => a with { Memory = a.Memory with { NonTorchMultiGpu = Bytes.FromGiB(v) } });
+        FittedParameter GiB(string name, double low, double high, string prior, string meaning, Func<MemoryAssumptions, Bytes> get, Func<MemoryAssumptions, Bytes, MemoryAssumptions> set) =>
+            new("memory." + name, name, group, "GiB", low, high, AssumptionBasis.Assumption, prior, meaning,
+                a => get(a.Memory).GiB, (a, v) => a with { Memory = set(a.Memory, Bytes.FromGiB(v)) });
+
+        yield return GiB("nonTorchBaseGiB", 0.02, 1.0, "prior 0.25 GiB",
+            "non-torch memory of a single-GPU replica inside vLLM's budget before 0.12 (and other engines): allocator and library workspaces",
+            m => m.NonTorchBase, (m, v) => m with { NonTorchBase = v });
+        yield return GiB("nonTorchBaseRecentGiB", 0.02, 1.0, "prior 0.25 GiB, as before 0.12",
+            "non-torch memory of a single-GPU replica inside vLLM 0.12+'s budget",
+            m => m.NonTorchBaseRecent, (m, v) => m with { NonTorchBaseRecent = v });
+        yield return GiB("ncclCommunicatorGiB", 0.01, 1.0, "prior 0.1 GiB",
+            "an NCCL communicator's buffers once the replica spans GPUs",
+            m => m.NcclCommunicator, (m, v) => m with { NcclCommunicator = v });
+        yield return GiB("customAllReduceBuffersGiB", 0.02, 2.0, "prior 0.4 GiB (with NCCL's 0.1, the 0.5 GiB multi-GPU prior)",
+            "vLLM's custom all-reduce IPC buffers where peer access allows it",
+            m => m.CustomAllReduceBuffers, (m, v) => m with { CustomAllReduceBuffers = v });
+        yield return GiB("symmetricMemoryAllReduceBuffersGiB", 0.05, 4.0, "prior 1 GiB",
+            "vLLM 0.11+'s torch symmetric-memory all-reduce buffers on NVSwitch Hopper and Blackwell nodes (vllm#24111)",
+            m => m.SymmetricMemoryAllReduceBuffers, (m, v) => m with { SymmetricMemoryAllReduceBuffers = v });
         yield return new("memory.samplerBytesPerSequencePerVocab", "samplerBytesPerSequencePerVocab", group, "bytes", 4, 100,
             AssumptionBasis.Assumption, "prior 24 B: fp32 logits and probabilities plus sort buffers",
-            "bytes vLLM's sampler warm-up allocates per sequence and vocabulary entry",
+            "bytes the full-sort sampler warm-up (vLLM V0, V1 before 0.11) allocates per sequence and vocabulary entry",
             a => a.Memory.SamplerBytesPerSequencePerVocab, (a, v) => a with { Memory = a.Memory with { SamplerBytesPerSequencePerVocab = v } });
+        yield return new("memory.lightSamplerBytesPerSequencePerVocab", "lightSamplerBytesPerSequencePerVocab", group, "bytes", 2, 60,
+            AssumptionBasis.Assumption, "prior 12 B: fp32 logits, probabilities and noise, no sort",
+            "bytes the lighter sampler warm-up of vLLM 0.11+ allocates per sequence and vocabulary entry",
+            a => a.Memory.LightSamplerBytesPerSequencePerVocab, (a, v) => a with { Memory = a.Memory with { LightSamplerBytesPerSequencePerVocab = v } });
         yield return new("memory.hiddenBytesPerTokenPerUnit", "hiddenBytesPerTokenPerUnit", group, "bytes", 0.5, 16,
             AssumptionBasis.Assumption, "prior 2 B: one 16-bit hidden-state buffer",
             "hidden-state bytes per batched token and hidden unit kept alive during the sampler warm-up",
             a => a.Memory.HiddenBytesPerTokenPerUnit, (a, v) => a with { Memory = a.Memory with { HiddenBytesPerTokenPerUnit = v } });
         yield return new("memory.mxfp4IntermediateAlignment", "mxfp4IntermediateAlignment", group, "elements", 64, 256,
-            AssumptionBasis.Measured, "prior 64: vLLM mxfp4.py rounds the expert intermediate size up to 64 on CUDA, to 256 under its FlashInfer MXFP4 backends",
+            AssumptionBasis.Measured, "prior 64: vLLM mxfp4.py rounds the expert intermediate size up to 64 on CUDA, to 256 under its FlashInfer MXFP4 and Hopper kernels",
             "alignment vLLM pads each MXFP4 expert's intermediate dimension to",
             a => a.Memory.Mxfp4IntermediateAlignment, (a, v) => a with { Memory = a.Memory with { Mxfp4IntermediateAlignment = (int)v } },
             [64, 128, 256]);
+    }
+
+    /// <summary>The key part of a fabric class's fitted step latency and efficiency: InfiniBand HDR shares NDR's (<c>infiniband</c> is
+    /// NDR), GPUDirect-TCPXO TCPX's. One parameter writes every class it covers, so no two parameters set one profile.</summary>
+    public static string FabricParameterKey(InterNodeLink link) => link switch
+    {
+        InterNodeLink.InfiniBand or InterNodeLink.InfiniBandNdr or InterNodeLink.InfiniBandHdr => "infiniband",
+        InterNodeLink.Tcpx or InterNodeLink.Tcpxo => "gpudirect-tcp",
+        _ => EnumText.Of(link),
+    };
+
+    /// <summary>The fit group of a fabric class's constants.</summary>
+    public static string FabricGroup(InterNodeLink link) => "collective." + FabricParameterKey(link);
+
+    private static IEnumerable<FittedParameter> Fabrics()
+    {
+        // One parameter per fitted fabric constant; a class that shares another's (HDR with NDR, TCPXO with TCPX) is set with it.
+        foreach (var fabric in Enum.GetValues<InterNodeLink>().GroupBy(FabricParameterKey, StringComparer.Ordinal))
+        {
+            var key = fabric.Key;
+            var links = fabric.ToList();
+            var first = links[0];
+            var name = CommunicationAssumptions.FabricKey(first);
+            var prior = new CommunicationAssumptions().For(first);
+            var (stepBasis, stepSource) = first == InterNodeLink.Efa
+                ? (AssumptionBasis.Measured, "prior 16 us: dstack#3961, 2 x p6-b200 (EFA v4) 8 B all-reduce 50.6 us = 18 us inside the nodes + 2 x 16 us")
+                : (AssumptionBasis.Assumption, string.Create(CultureInfo.InvariantCulture, $"prior {prior.StepLatencyUs} us"));
+            var shared = links.Count > 1 ? $" ({string.Join(" and ", links.Select(CommunicationAssumptions.FabricKey))} alike [A])" : string.Empty;
+            yield return new($"communication.{key}.step-latency", $"communication.{name}.step-latency", FabricGroup(first), "us", 2, 200,
+                stepBasis, stepSource, "latency of one inter-node step (a network hop including the proxy)" + shared,
+                a => a.Communication.For(first).StepLatencyUs,
+                (a, v) => a with { Communication = links.Aggregate(a.Communication, (c, l) => c.With(l, c.For(l) with { StepLatencyUs = v })) });
+            yield return new($"communication.{key}.efficiency", $"communication.{name}.efficiency", FabricGroup(first), "fraction of line rate", 0.3, 0.98,
+                AssumptionBasis.Assumption, string.Create(CultureInfo.InvariantCulture, $"prior {prior.Efficiency}"), "achievable fraction of the NIC line rate" + shared,
+                a => a.Communication.For(first).Efficiency,
+                (a, v) => a with { Communication = links.Aggregate(a.Communication, (c, l) => c.With(l, c.For(l) with { Efficiency = v })) });
+        }
+
+        // Only send-recv rows across nodes see it; in the sets they run over InfiniBand-class fabrics, so it is fitted with them.
+        yield return new("communication.p2p.network-share", "communication.p2p.network-share", FabricGroup(InterNodeLink.InfiniBand), "fraction of a GPU's network bandwidth", 0.2, 1,
+            AssumptionBasis.Assumption, "prior 1: a peer connection as fast as a collective",
+            "share of a GPU's network bandwidth one NCCL point-to-point connection reaches (send-recv across nodes; NCCL_NCHANNELS_PER_NET_PEER)",
+            a => a.Communication.NetworkPeerToPeerShare, (a, v) => a with { Communication = a.Communication with { NetworkPeerToPeerShare = v } });
     }
 
     private static IEnumerable<FittedParameter> Communication()
@@ -143,18 +203,9 @@ public static class FittedParameters
         yield return Efficiency("xgmi", "collective.xgmi", 0.72, c => c.Xgmi, (c, l) => c with { Xgmi = l },
             AssumptionBasis.Measured, "stas00/ml-engineering (as recorded in the GPU catalog): RCCL busbw 47.7 GB/s at 2 and 312.9 GB/s at 8 MI300X over 64 GB/s per-peer links");
 
-        foreach (var (fabric, stepPrior, efficiencyPrior) in new[] { (InterNodeLink.InfiniBand, 10.0, 0.85), (InterNodeLink.Roce, 16.0, 0.85), (InterNodeLink.Ethernet, 30.0, 0.7) })
+        foreach (var fabric in Fabrics())
         {
-            var name = EnumText.Of(fabric);
-            var group = "collective." + name;
-            yield return new($"communication.{name}.step-latency", $"communication.{name}.step-latency", group, "us", 2, 200,
-                AssumptionBasis.Assumption, $"prior {stepPrior} us", "latency of one inter-node step (a network hop including the proxy)",
-                a => a.Communication.For(fabric).StepLatencyUs,
-                (a, v) => a with { Communication = a.Communication.With(fabric, a.Communication.For(fabric) with { StepLatencyUs = v }) });
-            yield return new($"communication.{name}.efficiency", $"communication.{name}.efficiency", group, "fraction of line rate", 0.3, 0.98,
-                AssumptionBasis.Assumption, $"prior {efficiencyPrior}", "achievable fraction of the NIC line rate",
-                a => a.Communication.For(fabric).Efficiency,
-                (a, v) => a with { Communication = a.Communication.With(fabric, a.Communication.For(fabric) with { Efficiency = v }) });
+            yield return fabric;
         }
 
         const string custom = "collective.custom-allreduce";

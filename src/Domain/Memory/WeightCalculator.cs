@@ -9,7 +9,9 @@ namespace Sizing.Domain.Memory;
 /// Under TP every large matmul is split (docs/formulas.md §1.7: nothing holds a full copy); K/V projections replicate once TP
 /// exceeds the KV heads; norms, routers and MLA down-projections are replicated; embedding and LM head are vocab-parallel.
 /// PP gives each stage ceil(L/pp) layers, the embedding to the first stage and the LM head to the last. Expert parallelism
-/// hands each of <c>Expert</c> groups ceil(E/ep) whole experts, each split across the group's TP ranks. Quantized formats
+/// hands each of <c>Expert</c> groups ceil((E + redundant)/ep) expert slots, each split across the group's
+/// <see cref="Parallelism.ExpertTensor"/> ranks; under DP attention the attention and dense weights are replicated on every
+/// DP-attention rank and split only by its Tensor GPUs (SGLang --moe-dense-tp-size 1, vLLM and TensorRT-LLM attention DP). Quantized formats
 /// apply to the transformer-block linears; embeddings, LM head, norms and routers stay 16-bit, as vLLM and TensorRT-LLM
 /// (ModelOpt) checkpoints keep them.
 /// </remarks>
@@ -71,7 +73,7 @@ public static class WeightCalculator
 
         var precision = ExpertPrecision(model, weights);
         var bytesPerParameter = model.NativeExpertPrecision == precision ? Mxfp4BytesPerParameter : precision.WeightBytesPerParameter();
-        var expertsPerGroup = (moe.Experts + parallelism.Expert - 1) / parallelism.Expert;
+        var expertsPerGroup = (moe.Experts + parallelism.RedundantExperts + parallelism.Expert - 1) / parallelism.Expert;
         var perExpert = (double)moe.ParametersPerExpert;
         if (model.NativeExpertPrecision == precision && engine == Engine.Vllm)
         {

@@ -47,7 +47,7 @@ public static class DeploymentEstimator
         warnings.AddRange(memory.Warnings);
         warnings.AddRange(TopologyWarnings(input, performance));
         return new DeploymentEstimate(memory, performance, warnings,
-            [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Assumptions.Where(c => Concerns(c, input)), BandWidening],
+            [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Concerning(input.Topology, input.Memory.Parallelism.GpusPerReplica > input.Topology.GpusPerNode), BandWidening],
             EstimateBands.For(input.Memory.Engine, input.Memory.Gpu));
     }
 
@@ -55,45 +55,18 @@ public static class DeploymentEstimator
     internal static Assumption BandWidening { get; } = new("uncalibratedBandWidening", ErrorBands.UncalibratedWidening, "factor", AssumptionBasis.Assumption,
         "error bands of an engine or GPU class no measured row of the family covers are widened this much in log space (an uncalibrated class errs further)");
 
-    /// <summary>The communication constants this deployment's links use (not every link type's).</summary>
-    private static bool Concerns(Assumption constant, DeploymentInput input)
-    {
-        var parts = constant.Name.Split('.');
-        if (parts.Length < 3)
-        {
-            return true;
-        }
-
-        var topology = input.Topology;
-        var spansNodes = input.Memory.Parallelism.GpusPerReplica > topology.GpusPerNode;
-        var intra = topology.IntraNode switch
-        {
-            IntraNodeLink.NvLinkBridge => topology.Gpu.Interconnect.ScaleUpGeneration >= 4 ? "nvlink-bridge-hopper" : "nvlink-bridge-ampere",
-            IntraNodeLink.NvSwitch => "nvswitch",
-            IntraNodeLink.Pcie => "pcie",
-            IntraNodeLink.PcieCrossSocket => "pcie-cross-socket",
-            _ => "xgmi",
-        };
-        return parts[1] switch
-        {
-            "nccl" or "nvls" or "ramp" or "custom-allreduce" => true,
-            "infiniband" or "roce" or "ethernet" => spansNodes && string.Equals(parts[1], topology.InterNode.ToString(), StringComparison.OrdinalIgnoreCase),
-            _ => parts[1] == intra,
-        };
-    }
-
     private static IEnumerable<string> TopologyWarnings(DeploymentInput input, PerformanceEstimate performance)
     {
         var parallelism = input.Memory.Parallelism;
         var topology = input.Topology;
         if (parallelism.Tensor > topology.GpusPerNode)
         {
-            yield return Invariant($"tensor parallel {parallelism.Tensor} spans {topology.NodesFor(parallelism.Tensor)} nodes of {topology.GpusPerNode} GPUs: every all-reduce crosses the {input.Topology.InterNode.ToString().ToLowerInvariant()} fabric; prefer TP within a node and PP across nodes");
+            yield return Invariant($"tensor parallel {parallelism.Tensor} spans {topology.NodesFor(parallelism.Tensor)} nodes of {topology.GpusPerNode} GPUs: every all-reduce crosses the {EnumText.Of(input.Topology.InterNode)} fabric; prefer TP within a node and PP across nodes");
         }
 
-        if (parallelism.Tensor > 1 && topology.IntraNode is IntraNodeLink.PcieCrossSocket or IntraNodeLink.Pcie && performance.CommunicationShareOfDecode > 0.2)
+        if (parallelism.Tensor > 1 && topology.IntraNode is IntraNodeLink.PcieCrossSocket or IntraNodeLink.Pcie or IntraNodeLink.PcieHostStaged && performance.CommunicationShareOfDecode > 0.2)
         {
-            yield return Invariant($"TP {parallelism.Tensor} all-reduces take {performance.CommunicationShareOfDecode:P0} of each decode step over {(topology.IntraNode == IntraNodeLink.Pcie ? "PCIe" : "cross-socket PCIe")}; pipeline or data parallelism would spend less on communication");
+            yield return Invariant($"TP {parallelism.Tensor} all-reduces take {performance.CommunicationShareOfDecode:P0} of each decode step over {topology.IntraNode switch { IntraNodeLink.Pcie => "PCIe", IntraNodeLink.PcieHostStaged => "PCIe staged through host memory", _ => "cross-socket PCIe" }}; pipeline or data parallelism would spend less on communication");
         }
 
         if (parallelism.Tensor == 2 && topology.IntraNode == IntraNodeLink.NvLinkBridge)

@@ -128,8 +128,7 @@ internal sealed class StepModel
         }
 
         var crossesNodes = _parallelism.GpusPerReplica > _topology.GpusPerNode;
-        var hopTopology = crossesNodes ? _topology with { GpusPerNode = 1 } : _topology;
-        return Collectives.Estimate(CollectiveOperation.SendRecv, hopTopology, 2, HopBytes(tokens), CollectiveImplementation.Nccl, _communication).Time;
+        return Collectives.PipelineHop(_topology, HopBytes(tokens), crossesNodes, _communication).Time;
     }
 
     /// <summary>vLLM sends both hidden_states and residual between stages (IntermediateTensors; docs/formulas.md §1.8).</summary>

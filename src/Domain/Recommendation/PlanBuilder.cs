@@ -51,13 +51,23 @@ internal static class PlanBuilder
             warnings, Pareto(state), Assumptions(state));
     }
 
-    private static IEnumerable<Candidate> Rank(List<Candidate> found, Objective objective) => objective switch
+    private static IEnumerable<Candidate> Rank(List<Candidate> found, Objective objective) => TieBreak(objective switch
     {
         Objective.MinGpus => found.OrderBy(c => c.TotalGpus).ThenBy(c => c.CostPerHourUsd).ThenBy(c => c.Estimate.Tpot.Value),
         Objective.MinLatency => found.OrderBy(c => c.Estimate.Tpot.Value).ThenBy(c => c.Ttft.Value).ThenBy(c => c.CostPerHourUsd),
         Objective.MaxThroughputPerGpu => found.OrderByDescending(c => c.SaturatedPerGpu).ThenBy(c => c.CostPerHourUsd),
         _ => found.OrderBy(c => c.CostPerHourUsd).ThenBy(c => c.Estimate.Tpot.Value).ThenBy(c => c.TotalGpus),
-    };
+    });
+
+    /// <summary>Plans equal on the objective's keys: the simpler layout first (fewer GPUs per replica, fewer stages, smaller TP,
+    /// smaller EP), then the wider weight format (less accuracy risk), then the GPU id, so the order never depends on the search's.</summary>
+    private static IOrderedEnumerable<Candidate> TieBreak(IOrderedEnumerable<Candidate> ranked) => ranked
+        .ThenBy(c => c.Layout.Parallelism.GpusPerReplica)
+        .ThenBy(c => c.Layout.Parallelism.Pipeline)
+        .ThenBy(c => c.Layout.Parallelism.Tensor)
+        .ThenBy(c => c.Layout.Parallelism.Expert)
+        .ThenByDescending(c => c.Layout.Weights.BytesPerElement())
+        .ThenBy(c => c.Layout.Hardware.Gpu.Id, StringComparer.Ordinal);
 
     private static int KindOrder(RejectionKind kind) => kind switch
     {
@@ -226,8 +236,17 @@ internal static class PlanBuilder
             IntraNodeLink.NvLinkBridge => gpus <= 2 ? "the NVLink bridge" : "PCIe (NVLink bridges join only pairs)",
             IntraNodeLink.Pcie => "same-socket PCIe",
             IntraNodeLink.PcieCrossSocket => "cross-socket PCIe",
+            IntraNodeLink.PcieHostStaged => "PCIe staged through host memory (no P2P)",
             _ => "Infinity Fabric (XGMI)",
         };
+    }
+
+    /// <summary>The fabric between nodes and the network bandwidth each GPU gets from it.</summary>
+    private static string FabricPhrase(Topology topology)
+    {
+        var fabric = CommunicationAssumptions.Default.Fabric(topology);
+        var nics = fabric.NicsPerNode is { } n ? Invariant($"{n} × {fabric.NicGbps:0} Gb/s NICs per node") : Invariant($"one {fabric.NicGbps:0} Gb/s NIC per GPU");
+        return Invariant($"{EnumName(topology.InterNode)} ({nics}, ≈ {Collectives.NetworkGBpsPerGpu(topology):0.#} GB/s per GPU achievable)");
     }
 
     private static List<string> Checklist(Candidate c, MemoryEstimate memory)
@@ -242,13 +261,14 @@ internal static class PlanBuilder
         {
             var allReduce = Collectives.Estimate(CollectiveOperation.AllReduce, topology, p.Tensor, new Bytes(1L << 30));
             var launch = p.Tensor > h.GpusPerNode ? Invariant($"mpirun -np {p.Tensor} -N {h.GpusPerNode} all_reduce_perf -b 8 -e 8G -f 2 -g 1") : Invariant($"all_reduce_perf -b 8 -e 8G -f 2 -g {p.Tensor}");
-            list.Add(Invariant($"{(amd ? "rccl-tests" : "nccl-tests")}: `{launch}` should show busbw ≈ {allReduce.BusBandwidth.Value / 1e9:0} GB/s at 1 GiB ({allReduce.Algorithm}); far less means the GPUs are not linked as assumed"));
+            var over = p.Tensor > h.GpusPerNode ? Invariant($" over {FabricPhrase(topology)}") : "";
+            list.Add(Invariant($"{(amd ? "rccl-tests" : "nccl-tests")}: `{launch}` should show busbw ≈ {allReduce.BusBandwidth.Value / 1e9:0} GB/s at 1 GiB ({allReduce.Algorithm}){over}; far less means the GPUs are not linked as assumed"));
         }
 
         if (p.Pipeline > 1 && p.GpusPerReplica > h.GpusPerNode)
         {
-            var hop = Collectives.Estimate(CollectiveOperation.SendRecv, topology with { GpusPerNode = 1 }, 2, new Bytes(1L << 30));
-            list.Add(Invariant($"pipeline hops cross nodes: `mpirun -np 2 -N 1 sendrecv_perf -b 8 -e 1G -f 2 -g 1` between two nodes should show busbw ≈ {hop.BusBandwidth.Value / 1e9:0} GB/s over {EnumName(h.InterNode)}"));
+            var hop = Collectives.PipelineHop(topology, new Bytes(1L << 30), crossesNodes: true);
+            list.Add(Invariant($"pipeline hops cross nodes: `mpirun -np 2 -N 1 sendrecv_perf -b 8 -e 1G -f 2 -g 1` between two nodes should show busbw ≈ {hop.BusBandwidth.Value / 1e9:0} GB/s over {FabricPhrase(topology)}"));
         }
 
         list.Add(Invariant($"KV headroom: the engine should report a KV pool of ≈ {memory.KvCachePool.GiB:0.#} GiB per GPU, ≈ {memory.KvCacheCapacityTokens:N0} tokens (vLLM: 'GPU KV cache size'), i.e. ≈ {Math.Floor(memory.MaxConcurrentSequences):0} concurrent {layout.Input.InputTokens + layout.Input.OutputTokens}-token requests per replica against the {c.Concurrency} this load keeps in flight ({memory.MaxConcurrentSequences / Math.Max(1, c.Concurrency):0.#}× headroom)"));
@@ -275,6 +295,7 @@ internal static class PlanBuilder
             IntraNodeLink.NvLinkBridge => Invariant($"`nvidia-smi topo -m` should show NV{links} between the two GPUs of each bridged pair{(p.Tensor > 2 ? " and PIX/PXB/NODE/SYS beyond it: TP groups larger than a pair run over PCIe" : "; put each TP pair on bridged GPUs")}"),
             IntraNodeLink.Pcie => "`nvidia-smi topo -m` should show PIX, PXB or NODE between the replica's GPUs (one CPU socket); SYS means a socket crossing the estimate did not assume",
             IntraNodeLink.PcieCrossSocket => "`nvidia-smi topo -m` will show SYS between GPUs on different sockets (as assumed); keep each TP group on one socket (PIX/NODE) where the layout allows",
+            IntraNodeLink.PcieHostStaged => "with NCCL_DEBUG=INFO, NCCL should log 'via SHM' between the replica's GPUs (no peer-to-peer, as assumed); 'via P2P' means the GPUs can do better than this estimate",
             _ => "`rocm-smi --showtopo` should show XGMI between every pair of the node's GPUs",
         };
     }

@@ -9,7 +9,9 @@ namespace Sizing.Domain.Recommendation;
 /// <summary>What the ranking optimises once a plan meets the SLO.</summary>
 public enum Objective
 {
-    /// <summary>Lowest cost per hour for the replicas the load needs; ties broken by cost per million output tokens, then TPOT.</summary>
+    /// <summary>Lowest cost per hour for the replicas the load needs; ties broken by TPOT, then total GPUs.</summary>
+    /// <remarks>Every objective breaks its remaining ties the same way: fewer GPUs per replica, fewer pipeline stages, smaller TP,
+    /// smaller EP, the wider weight format, then the GPU id.</remarks>
     [JsonStringEnumMemberName("min-cost")] MinCost,
 
     /// <summary>Fewest GPUs; ties broken by cost.</summary>
@@ -23,7 +25,10 @@ public enum Objective
 }
 
 /// <summary>One kind of server the search may use: a GPU and how its nodes are built.</summary>
-public sealed record HardwareOption(GpuSpec Gpu, int GpusPerNode, IntraNodeLink IntraNode, InterNodeLink InterNode);
+/// <param name="NicsPerNode">NICs per node where they differ from the fabric class's; null keeps the class's.</param>
+/// <param name="NicGbps">Gb/s per NIC where it differs from the fabric class's; null keeps the class's.</param>
+public sealed record HardwareOption(
+    GpuSpec Gpu, int GpusPerNode, IntraNodeLink IntraNode, InterNodeLink InterNode, int? NicsPerNode = null, double? NicGbps = null);
 
 /// <summary>Latency targets; a null target is not constrained.</summary>
 /// <param name="Ttft">Time to first token, queueing included.</param>
@@ -48,6 +53,8 @@ public sealed record ServiceLevel(Seconds? Ttft, Seconds? Tpot)
 /// <param name="Limit">Plans to return.</param>
 /// <param name="GpuMemoryUtilization">Engine memory fraction; null = the engine's default.</param>
 /// <param name="RejectedLimit">Rejected alternatives to return (closest misses first); the counts cover all of them.</param>
+/// <param name="Checkpoints">The model's published checkpoints (catalog order is preference order); the launch commands name the
+/// one that matches each plan's precision. Empty for a model given by its config.</param>
 /// <param name="Stop">Signalled when the caller's time budget is spent: the search stops and reports itself truncated.
 /// The domain reads no clock; the edge turns its budget into this token.</param>
 public sealed record RecommendationInput(
@@ -65,4 +72,8 @@ public sealed record RecommendationInput(
     int Limit = 5,
     double? GpuMemoryUtilization = null,
     int RejectedLimit = 50,
-    CancellationToken Stop = default);
+    IReadOnlyList<Checkpoint>? Checkpoints = null,
+    CancellationToken Stop = default)
+{
+    public IReadOnlyList<Checkpoint> Checkpoints { get; init; } = Checkpoints ?? [];
+}

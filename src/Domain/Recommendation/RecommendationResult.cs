@@ -82,7 +82,11 @@ public sealed record Plan(
 }
 
 /// <summary>Launch commands for one replica, and what they assume.</summary>
-public sealed record EngineCommands(string Vllm, string Sglang, string Trtllm, IReadOnlyList<string> Notes);
+/// <param name="Vllm">The vLLM command; null when vLLM cannot run this plan (a note says why).</param>
+/// <param name="Sglang">The SGLang command; null when SGLang cannot run this plan.</param>
+/// <param name="Trtllm">The TensorRT-LLM command; null when TensorRT-LLM cannot run this plan (AMD GPUs, formats it lacks).</param>
+/// <param name="Notes">Which checkpoint to make where none is published, what each command assumes, why one is missing.</param>
+public sealed record EngineCommands(string? Vllm, string? Sglang, string? Trtllm, IReadOnlyList<string> Notes);
 
 /// <summary>Why a layout was not recommended.</summary>
 public enum RejectionKind

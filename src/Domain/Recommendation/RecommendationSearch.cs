@@ -86,17 +86,35 @@ public static class RecommendationSearch
         var hardware = input.Hardware[hardwareIndex];
         var model = input.Model;
         var kv = KvCacheDefaults.For(input.Engine, weights);
-        var unsupported = UnsupportedReason(hardware, weights);
+        var unsupported = UnsupportedReason(input, hardware, weights, kv);
         var anyFitsInNode = false;
+        var fullTp = FullNodeTensorDegree(model, input.MaxGpus, hardware.GpusPerNode);
         List<Parallelism>? spanning = null;
         foreach (var tp in Degrees(input.MaxGpus, hardware.GpusPerNode))
         {
             foreach (var ep in ExpertDegrees(model, tp, input.Engine))
             {
+                var settled = false;
                 for (var pp = 1; (long)tp * pp <= input.MaxGpus; pp *= 2)
                 {
+                    if (state.OutOfTime())
+                    {
+                        return; // checked per layout: one layout costs well under a millisecond, so the budget is met closely
+                    }
+
                     var parallelism = new Parallelism(tp, pp, ep);
                     state.Candidates += input.MaxGpus / parallelism.GpusPerReplica;
+
+                    // Dominated layouts are decided without an estimate. A replica that needs more than one node fills each
+                    // node's tensor group before adding stages (TP 8 × PP 4, never TP 2 × PP 16): PP only ever adds memory,
+                    // so a narrower TP spread over more nodes is slower at the same GPU count. And once a layout fits, more
+                    // stages of the same TP only add GPUs and hops (PP never lowers TPOT), while two replicas of the smaller
+                    // layout carry the same load on the same GPUs.
+                    if (settled || (pp > 1 && tp < fullTp && (long)tp * pp > hardware.GpusPerNode))
+                    {
+                        continue;
+                    }
+
                     if (unsupported is { } reason)
                     {
                         state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, reason.Kind, [reason.Text], null, null, 0));
@@ -116,13 +134,22 @@ public static class RecommendationSearch
                         continue;
                     }
 
-                    anyFitsInNode |= Evaluate(state, hardwareIndex, parallelism, weights, kv, forced: false);
+                    if (Evaluate(state, hardwareIndex, parallelism, weights, kv, forced: false))
+                    {
+                        anyFitsInNode = true;
+                        settled = true;
+                    }
                 }
             }
         }
 
         foreach (var parallelism in spanning ?? [])
         {
+            if (state.OutOfTime())
+            {
+                return;
+            }
+
             if (anyFitsInNode)
             {
                 var nodes = (parallelism.Tensor + hardware.GpusPerNode - 1) / hardware.GpusPerNode;
@@ -189,7 +216,7 @@ public static class RecommendationSearch
             return false;
         }
 
-        var topology = new Topology(hardware.Gpu, hardware.GpusPerNode, hardware.IntraNode, hardware.InterNode);
+        var topology = new Topology(hardware.Gpu, hardware.GpusPerNode, hardware.IntraNode, hardware.InterNode, hardware.NicsPerNode, hardware.NicGbps);
         var deployment = new DeploymentInput(memoryInput, topology, input.InputTokens, input.OutputTokens, Batching.Continuous);
         var layout = new LayoutEvaluation(hardwareIndex, hardware, forced, deployment, memory, state.Assumptions);
         state.Layouts.Add(layout);
@@ -344,8 +371,23 @@ public static class RecommendationSearch
         };
     }
 
-    /// <summary>Scale-up links a GPU does not have, and weight formats it cannot serve sensibly.</summary>
-    private static (RejectionKind Kind, string Text)? UnsupportedReason(HardwareOption hardware, Precision weights)
+    /// <summary>The widest tensor degree within one node that the model's heads allow: the TP a multi-node replica uses.</summary>
+    private static int FullNodeTensorDegree(ModelArchitecture model, int maxGpus, int gpusPerNode)
+    {
+        var best = 1;
+        foreach (var tp in Degrees(maxGpus, gpusPerNode))
+        {
+            if (tp <= gpusPerNode && ParallelismRules.Check(model, new Parallelism(tp, 1, 1)).Count == 0)
+            {
+                best = tp;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Scale-up links a GPU does not have, and formats the engine cannot run on it (<see cref="PrecisionSupport"/>).</summary>
+    private static (RejectionKind Kind, string Text)? UnsupportedReason(RecommendationInput input, HardwareOption hardware, Precision weights, Precision kv)
     {
         var gpu = hardware.Gpu;
         var scaleUp = gpu.Interconnect.ScaleUp;
@@ -360,12 +402,11 @@ public static class RecommendationSearch
             return (RejectionKind.UnsupportedLink, Invariant($"{gpu.Id} has {(scaleUp == "none" ? "no scale-up link" : scaleUp)}, so its nodes cannot be {EnumName(hardware.IntraNode)}"));
         }
 
-        if (weights == Precision.Fp4 && gpu.DenseTflops.Fp4 is null && gpu.DenseTflops.Fp8 is null)
-        {
-            return (RejectionKind.UnsupportedPrecision, Invariant($"fp4 weights need FP4 tensor cores (Blackwell) or, weight-only, FP8-capable kernels (Ada, Hopper); {gpu.Id} ({gpu.Architecture}) has neither"));
-        }
-
-        return null;
+        var format = CheckpointChoice.For(input.Model, input.Checkpoints, gpu, input.Engine, weights).Format;
+        var problems = PrecisionSupport.Problems(input.Model, gpu, input.Engine, weights, format, kv);
+        return problems.Count > 0
+            ? (RejectionKind.UnsupportedPrecision, Invariant($"{EnumName(input.Engine)} cannot run {EnumText.Of(format)} weights with a {EnumName(kv)} KV cache on {gpu.Id}: {string.Join("; ", problems)}"))
+            : null;
     }
 
     /// <summary>A note when the GPU runs a format weight-only (dequantised into 16-bit GEMMs) rather than on its tensor cores.</summary>
@@ -374,27 +415,15 @@ public static class RecommendationSearch
         Precision.Fp8 when gpu.DenseTflops.Fp8 is null => Invariant($"{gpu.Id} has no FP8 tensor cores: fp8 runs weight-only (W8A16 Marlin), halving weight bytes but computing in 16-bit"),
         Precision.Int8 when gpu.DenseTflops.Int8 is null => Invariant($"{gpu.Id} has no INT8 tensor cores: int8 runs weight-only"),
         Precision.Int4 => "int4 runs weight-only (AWQ/GPTQ Marlin kernels): about a quarter of the bf16 weight bytes with 16-bit compute; check accuracy on your task",
-        Precision.Fp4 when gpu.DenseTflops.Fp4 is null => Invariant($"{gpu.Id} has no FP4 tensor cores: fp4 (NVFP4) runs weight-only with FP8 or 16-bit compute"),
+        Precision.Fp4 when gpu.DenseTflops.Fp4 is null => Invariant($"{gpu.Id} has no FP4 tensor cores: fp4 runs weight-only (vLLM's Marlin NVFP4/MXFP4 kernels) with 16-bit compute"),
         _ => null,
     };
 
     internal static string EnumName(Precision value) => value.ToString().ToLowerInvariant();
 
-    internal static string EnumName(InterNodeLink value) => value switch
-    {
-        InterNodeLink.InfiniBand => "infiniband",
-        InterNodeLink.Roce => "roce",
-        _ => "ethernet",
-    };
+    internal static string EnumName(InterNodeLink value) => EnumText.Of(value);
 
-    internal static string EnumName(IntraNodeLink value) => value switch
-    {
-        IntraNodeLink.NvSwitch => "nvswitch",
-        IntraNodeLink.NvLinkBridge => "nvlink-bridge",
-        IntraNodeLink.Pcie => "pcie",
-        IntraNodeLink.PcieCrossSocket => "pcie-cross-socket",
-        _ => "xgmi",
-    };
+    internal static string EnumName(IntraNodeLink value) => EnumText.Of(value);
 
     internal static string EnumName(Engine value) => value.ToString().ToLowerInvariant();
 

@@ -29,7 +29,7 @@ public sealed class FuzzTests(SizingApiFixture api, ITestOutputHelper output)
         ("/v1/estimates", $$$"""{"modelConfig":{{{LlamaConfig}}},"hardware":{"gpu":"a100-sxm-80gb"},"parallelism":{"tensor":8},"workload":{"inputTokens":1024,"outputTokens":128}}""", "modelConfig"),
         ("/v1/models/resolve", LlamaConfig, "$"),
         ("/v1/collectives", """{"operation":"all-reduce","gpu":"h100-sxm-80gb","gpuCount":8,"gpusPerNode":8,"intraNode":"nvswitch","interNode":"infiniband","messageBytes":1048576}""", null),
-        ("/v1/recommendations", """{"model":"llama-3-70b","hardware":{"gpus":["h100-sxm-80gb","a100-sxm-80gb"],"maxGpus":16,"gpusPerNode":8},"workload":{"inputTokens":2048,"outputTokens":256,"requestsPerSecond":10},"slo":{"ttftMs":500,"tpotMs":50},"precisions":["bf16","fp8"],"engine":"vllm","objective":"min-cost","limit":5}""", null),
+        ("/v1/recommendations", """{"model":"llama-3-70b","hardware":{"gpus":["h100-sxm-80gb","a100-sxm-80gb"],"maxGpus":16,"gpusPerNode":8,"intraNode":"nvswitch","interNode":"infiniband"},"workload":{"inputTokens":2048,"outputTokens":256,"requestsPerSecond":10},"slo":{"ttftMs":500,"tpotMs":50},"precisions":["bf16","fp8"],"engine":"vllm","objective":"min-cost","limit":5}""", null),
         ("/v1/sweeps", $$$"""{"base":{{{ApiRequests.ValidEstimate}}},"vary":{"parameter":"concurrency","values":[1,8,64]}}""", null),
     ];
 

@@ -231,6 +231,24 @@ public sealed class CatalogDataTests
         Assert.Equal(expectedBytes, model.Architecture.KvCacheBytesPerToken(Precision.Bf16).Value);
     }
 
+    [Theory]
+    [InlineData("llama-4-scout", 10_485_760)] // meta-llama/Llama-4-Scout-17B-16E config.json text_config
+    [InlineData("llama-4-maverick", 1_048_576)] // meta-llama/Llama-4-Maverick-17B-128E config.json text_config
+    [InlineData("llama-3.1-8b", 131_072)] // meta-llama/Llama-3.1-8B config.json
+    [InlineData("llama-3.3-70b", 131_072)] // meta-llama/Llama-3.3-70B-Instruct config.json
+    [InlineData("qwen3-32b", 40_960)] // Qwen/Qwen3-32B config.json (131072 only with YaRN rope_scaling)
+    [InlineData("deepseek-r1", 163_840)] // deepseek-ai/DeepSeek-R1 config.json
+    [InlineData("gpt-oss-120b", 131_072)] // openai/gpt-oss-120b config.json
+    [InlineData("mixtral-8x7b", 32_768)] // mistralai/Mixtral-8x7B-v0.1 config.json
+    [InlineData("gemma-3-27b", 131_072)] // google/gemma-3-27b-pt config.json text_config
+    public void MaxPositionEmbeddings_MatchesPublishedConfig(string id, int expected)
+    {
+        var model = Catalog.FindModel(id);
+        Assert.NotNull(model);
+
+        Assert.Equal(expected, model.Architecture.MaxPositionEmbeddings);
+    }
+
     private static void AssertWithin(double expected, double actual, string id)
     {
         var relative = Math.Abs(actual - expected) / expected;

@@ -14,13 +14,13 @@ public sealed class PerformanceEstimatorTests
     private static DeploymentEstimate Estimate(
         string model = "llama-3-70b", string gpu = "h100-sxm-80gb", int tp = 4, int pp = 1, int ep = 1, int? concurrency = 1,
         int input = 2048, int output = 256, Precision weights = Precision.Bf16, Batching batching = Batching.Static,
-        IntraNodeLink? link = null, int gpusPerNode = 8, Engine engine = Engine.Vllm)
+        IntraNodeLink? link = null, int gpusPerNode = 8, Engine engine = Engine.Vllm, EstimatorAssumptions? assumptions = null)
     {
         var spec = Catalog.FindGpu(gpu)!;
         var memory = new MemoryInput(Catalog.FindModel(model)!.Architecture, spec, new Parallelism(tp, pp, ep), weights,
             KvCacheDefaults.For(engine, weights), engine, input + output, input + output, concurrency);
         var topology = new Topology(spec, gpusPerNode, link ?? spec.Node.IntraNode, InterNodeLink.InfiniBand);
-        return DeploymentEstimator.Estimate(new DeploymentInput(memory, topology, input, output, batching));
+        return DeploymentEstimator.Estimate(new DeploymentInput(memory, topology, input, output, batching), assumptions);
     }
 
     [Theory]
@@ -183,9 +183,12 @@ public sealed class PerformanceEstimatorTests
     [Fact]
     public void Tpot_Fp8WeightsOnH100_FasterThanBf16AtBatchOne()
     {
-        var bf16 = Estimate(tp: 4);
-        var fp8 = Estimate(tp: 4, weights: Precision.Fp8);
+        // Half the weight bytes: decode at batch 1 streams half as much. On the planning profile's fixed costs (docs/formulas.md);
+        // the fitted vLLM profile carries fixed costs that stand in for missing mechanisms (issue 9) and is judged by the
+        // fidelity gate instead.
+        var bf16 = Estimate(tp: 4, assumptions: EstimatorAssumptions.Prior);
+        var fp8 = Estimate(tp: 4, weights: Precision.Fp8, assumptions: EstimatorAssumptions.Prior);
 
-        Assert.True(fp8.Performance.Tpot.Value < bf16.Performance.Tpot.Value * 0.7);
+        Assert.True(fp8.Performance.Tpot.Value < bf16.Performance.Tpot.Value * 0.7, $"fp8 {fp8.Performance.Tpot.Milliseconds} ms, bf16 {bf16.Performance.Tpot.Milliseconds} ms");
     }
 }

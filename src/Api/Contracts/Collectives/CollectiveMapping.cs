@@ -1,4 +1,3 @@
-using CollectiveModel = Sizing.Domain.Communication.Collectives;
 using Sizing.Api.Contracts.Estimates;
 using Sizing.Domain;
 using Sizing.Domain.Catalog;
@@ -6,6 +5,7 @@ using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Fidelity;
 using Sizing.Domain.Units;
+using CollectiveModel = Sizing.Domain.Communication.Collectives;
 
 namespace Sizing.Api.Contracts.Collectives;
 
@@ -15,7 +15,8 @@ public sealed record CollectiveInput(
     Topology Topology,
     int GpuCount,
     Bytes MessageBytes,
-    CollectiveImplementation Implementation);
+    CollectiveImplementation Implementation,
+    NcclAlgorithm? Algorithm);
 
 public static class CollectiveMapping
 {
@@ -28,13 +29,16 @@ public static class CollectiveMapping
             gpu,
             request.GpusPerNode ?? gpu.Node.GpusPerNode,
             LinkRules.IntraNodeOrDefault(gpu, request.IntraNode),
-            LinkRules.InterNodeOrDefault(request.InterNode));
+            LinkRules.InterNodeOrDefault(request.InterNode),
+            request.NicsPerNode,
+            request.NicGbps);
         return new CollectiveInput(
-            EnumText.Parse<CollectiveOperation>(request.Operation!),
+            request.Operation!.Value,
             topology,
             request.GpuCount!.Value,
             new Bytes(request.MessageBytes!.Value),
-            request.Implementation is { } impl ? EnumText.Parse<CollectiveImplementation>(impl) : CollectiveImplementation.Nccl);
+            request.Implementation ?? CollectiveImplementation.Nccl,
+            request.Algorithm);
     }
 
     public static CollectiveResponse ToResponse(this CollectiveEstimate estimate, CollectiveInput input, CommunicationAssumptions assumptions)
@@ -52,7 +56,7 @@ public static class CollectiveMapping
             Round(estimate.LatencyFloor.Microseconds),
             Round(CollectiveModel.BusFactor(input.Operation, input.GpuCount)),
             Uncertainty(estimate, input),
-            [.. assumptions.Assumptions.Select(a => a.ToResponse())]);
+            [.. assumptions.Concerning(input.Topology, estimate.Nodes > 1).Select(a => a.ToResponse())]);
     }
 
     private static CollectiveUncertaintyResponse Uncertainty(CollectiveEstimate estimate, CollectiveInput input)

@@ -13,28 +13,26 @@ public sealed class CollectiveRequestValidator : AbstractValidator<CollectiveReq
 
     public CollectiveRequestValidator(HardwareCatalog catalog)
     {
-        RuleFor(r => r.Operation).NotEmpty().WithMessage($"'operation' is required: one of {EnumText.Values<CollectiveOperation>()}.")
-            .Must(EnumText.IsValid<CollectiveOperation>).When(r => !string.IsNullOrEmpty(r.Operation), ApplyConditionTo.CurrentValidator)
-            .WithMessage(r => $"unknown operation '{r.Operation}'; 'operation' must be one of {EnumText.Values<CollectiveOperation>()}.");
+        RuleFor(r => r.Operation).NotNull().WithMessage($"'operation' is required: one of {EnumText.Values<CollectiveOperation>()}.");
         RuleFor(r => r.Gpu).NotEmpty().WithMessage("'gpu' is required: a GPU catalog id such as h100-sxm-80gb (GET /v1/gpus lists them).")
             .Must(id => catalog.FindGpu(id!) is not null).When(r => !string.IsNullOrEmpty(r.Gpu), ApplyConditionTo.CurrentValidator)
             .WithMessage(r => $"unknown GPU '{r.Gpu}'; GET /v1/gpus lists the catalog ids.");
         RuleFor(r => r.GpuCount).NotNull().WithMessage("'gpuCount' is required.")
             .InclusiveBetween(1, Limits.MaxGpusPerReplica).WithMessage($"'gpuCount' must be between 1 and {Limits.MaxGpusPerReplica}.");
-        RuleFor(r => r.GpuCount).Equal(2).When(r => r.Operation == EnumText.Of(CollectiveOperation.SendRecv) && r.GpuCount is not null)
-            .WithMessage("send-recv runs between exactly 2 GPUs; 'gpuCount' must be 2.");
+        RuleFor(r => r.NicsPerNode).InclusiveBetween(1, Limits.MaxNicsPerNode).When(r => r.NicsPerNode is not null)
+            .WithMessage(LinkRules.NicsPerNodeMessage);
+        RuleFor(r => r.NicGbps).Must(LinkRules.IsValidNicGbps).When(r => r.NicGbps is not null)
+            .WithMessage(LinkRules.NicGbpsMessage);
         RuleFor(r => r.GpusPerNode).InclusiveBetween(1, Limits.MaxGpusPerNode).When(r => r.GpusPerNode is not null)
             .WithMessage($"'gpusPerNode' must be between 1 and {Limits.MaxGpusPerNode}.");
-        RuleFor(r => r.IntraNode).Must(EnumText.IsValid<IntraNodeLink>).When(r => r.IntraNode is not null)
-            .WithMessage($"'intraNode' must be one of {EnumText.Values<IntraNodeLink>()}.");
         RuleFor(r => r.IntraNode).Must((r, _) => LinkRules.HasScaleUpFor(catalog.FindGpu(r.Gpu!)!, r.IntraNode))
-            .When(r => r.Gpu is not null && catalog.FindGpu(r.Gpu) is not null && (r.IntraNode is null || EnumText.IsValid<IntraNodeLink>(r.IntraNode)))
+            .When(r => r.Gpu is not null && catalog.FindGpu(r.Gpu) is not null)
             .WithMessage(r => LinkRules.ScaleUpMismatch(catalog.FindGpu(r.Gpu!)!, r.IntraNode));
-        RuleFor(r => r.InterNode).Must(EnumText.IsValid<InterNodeLink>).When(r => r.InterNode is not null)
-            .WithMessage($"'interNode' must be one of {EnumText.Values<InterNodeLink>()}.");
+        RuleFor(r => r.NicsPerNode).InclusiveBetween(1, Limits.MaxNicsPerNode).When(r => r.NicsPerNode is not null)
+            .WithMessage(LinkRules.NicsPerNodeMessage);
+        RuleFor(r => r.NicGbps).Must(LinkRules.IsValidNicGbps).When(r => r.NicGbps is not null)
+            .WithMessage(LinkRules.NicGbpsMessage);
         RuleFor(r => r.MessageBytes).NotNull().WithMessage("'messageBytes' is required: the whole buffer in bytes (nccl-tests size).")
             .InclusiveBetween(0, MaxMessageBytes).WithMessage($"'messageBytes' must be between 0 and {MaxMessageBytes:N0} (256 GiB).");
-        RuleFor(r => r.Implementation).Must(EnumText.IsValid<CollectiveImplementation>).When(r => r.Implementation is not null)
-            .WithMessage($"'implementation' must be one of {EnumText.Values<CollectiveImplementation>()}.");
     }
 }

@@ -7,13 +7,13 @@ namespace Sizing.Api.Contracts.Collectives;
 /// <param name="TimeUs">Wall time of one call in microseconds (nccl-tests "time"). Example: 4149.487.</param>
 /// <param name="AlgorithmBandwidthGBps">algbw = messageBytes / time, in 10^9 B/s. Example: 258.765.</param>
 /// <param name="BusBandwidthGBps">busbw = algbw × busFactor, in 10^9 B/s: comparable across rank counts and with the link rate. Example: 452.839.</param>
-/// <param name="Algorithm">What would run: ring, tree, nvls, hierarchical-ring, pairwise, p2p, one-shot, two-shot; none for one rank or 0 bytes.</param>
+/// <param name="Algorithm">What would run: ring, tree, nvls, nvls-tree, hierarchical-ring, pairwise, p2p, one-shot, two-shot; none for one rank or 0 bytes.</param>
 /// <param name="Implementation">nccl | custom-allreduce: the one that actually runs (the custom kernel falls back to NCCL outside its limits).</param>
 /// <param name="Nodes">Nodes the group spans.</param>
 /// <param name="LatencyFloorUs">The latency part of the time in microseconds: what an almost empty buffer would cost. Example: 18.</param>
 /// <param name="BusFactor">nccl-tests bus factor: all-reduce 2(n−1)/n; all-gather, reduce-scatter, all-to-all (n−1)/n; send-recv 1. Example: 1.75.</param>
 /// <param name="Uncertainty">Error bands of the time and the bus bandwidth.</param>
-/// <param name="Assumptions">Every constant of the collective model, with its value, unit, basis and source.</param>
+/// <param name="Assumptions">The constants of the collective model this estimate used (the shared ones, its intra-node link's, and its fabric's where the group spans nodes), with value, unit, basis and source.</param>
 public sealed record CollectiveResponse(
     double TimeUs,
     double AlgorithmBandwidthGBps,

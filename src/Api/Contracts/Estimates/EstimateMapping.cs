@@ -10,31 +10,32 @@ namespace Sizing.Api.Contracts.Estimates;
 
 public static class EstimateMapping
 {
-    public static DeploymentInput ToDomain(this EstimateRequest request, HardwareCatalog catalog)
+    public static DeploymentInput ToDomain(this EstimateRequest request, HardwareCatalog catalog, ModelConfigCache models)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var memory = request.ToMemoryInput(catalog);
+        var memory = request.ToMemoryInput(catalog, models);
         var hardware = request.Hardware!;
         var topology = new Topology(memory.Gpu, hardware.GpusPerNode ?? memory.Gpu.Node.GpusPerNode,
-            LinkRules.IntraNodeOrDefault(memory.Gpu, hardware.IntraNode), LinkRules.InterNodeOrDefault(hardware.InterNode));
-        var batching = request.Workload!.Batching is { } b ? EnumText.Parse<Batching>(b) : Batching.Continuous;
+            LinkRules.IntraNodeOrDefault(memory.Gpu, hardware.IntraNode), LinkRules.InterNodeOrDefault(hardware.InterNode),
+            hardware.NicsPerNode, hardware.NicGbps);
+        var batching = request.Workload!.Batching ?? Batching.Continuous;
         return new DeploymentInput(memory, topology, request.Workload.InputTokens!.Value, request.Workload.OutputTokens!.Value, batching);
     }
 
-    public static MemoryInput ToMemoryInput(this EstimateRequest request, HardwareCatalog catalog)
+    public static MemoryInput ToMemoryInput(this EstimateRequest request, HardwareCatalog catalog, ModelConfigCache models)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
         var workload = request.Workload!;
         var sequence = workload.InputTokens!.Value + workload.OutputTokens!.Value;
-        var weights = request.Precision?.Weights is { } w ? EnumText.Parse<Precision>(w) : Precision.Bf16;
-        var engine = request.Engine is { } e ? EnumText.Parse<Engine>(e) : Engine.Vllm;
+        var weights = request.Precision?.Weights ?? Precision.Bf16;
+        var engine = request.Engine ?? Engine.Vllm;
         return new MemoryInput(
-            ModelChoice.Resolve(request.Model, request.ModelConfig, catalog),
+            ModelChoice.Resolve(request.Model, request.ModelConfig, catalog, models),
             catalog.FindGpu(request.Hardware!.Gpu!)!,
             request.Parallelism.ToDomain(),
             weights,
-            request.Precision?.KvCache is { } kv ? EnumText.Parse<Precision>(kv) : KvCacheDefaults.For(engine, weights),
+            request.Precision?.KvCache ?? KvCacheDefaults.For(engine, weights),
             engine,
             request.MaxModelLength ?? Math.Max(1, sequence),
             Math.Max(1, sequence),
@@ -42,8 +43,10 @@ public static class EstimateMapping
             request.GpuMemoryUtilization,
             request.MaxNumBatchedTokens,
             request.MaxNumSeqs,
-            request.ChunkedPrefill ?? true,
-            request.BlockSize ?? 16);
+            request.ChunkedPrefill,
+            request.BlockSize ?? 16,
+            EngineVersion.Parse(request.EngineVersion),
+            request.EnforceEager ?? false);
     }
 
     public static Parallelism ToDomain(this ParallelismRequest? request) =>
@@ -56,17 +59,20 @@ public static class EstimateMapping
         var parallelism = input.Memory.Parallelism;
         var p = estimate.Performance;
         var gpus = parallelism.GpusPerReplica;
+        var runs = estimate.Fits;
         return new EstimateResponse(
             estimate.Fits,
             p.Concurrency,
             gpus,
             parallelism.TotalGpus,
             estimate.Memory.ToResponse(),
-            Communication(estimate, input),
-            new LatencyResponse(Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds), Round(p.E2e.Milliseconds)),
-            new ThroughputResponse(Round(p.OutputTokensPerSecond), Round(p.OutputTokensPerSecond / gpus), Round(p.OutputTokensPerSecondPerUser), Round(p.RequestsPerSecond)),
-            new PerformanceResponse(p.Bound, Round(p.DecodeStep.Total.Milliseconds), Round(p.DecodeStep.Memory.Milliseconds), Round(p.DecodeStep.Compute.Milliseconds),
-                Round(p.Prefill.Total.Milliseconds), Round(p.Prefill.Compute.Milliseconds)),
+            runs ? Communication(estimate, input) : null,
+            runs ? new LatencyResponse(Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds), Round(p.E2e.Milliseconds)) : null,
+            runs ? new ThroughputResponse(Round(p.OutputTokensPerSecond), Round(p.OutputTokensPerSecond / gpus), Round(p.OutputTokensPerSecondPerUser), Round(p.RequestsPerSecond)) : null,
+            runs
+                ? new PerformanceResponse(p.Bound, Round(p.DecodeStep.Total.Milliseconds), Round(p.DecodeStep.Memory.Milliseconds), Round(p.DecodeStep.Compute.Milliseconds),
+                    Round(p.Prefill.Total.Milliseconds), Round(p.Prefill.Compute.Milliseconds))
+                : null,
             estimate.Warnings,
             estimate.ToUncertainty(p.Ttft.Milliseconds, p.Tpot.Milliseconds, p.E2e.Milliseconds),
             [.. estimate.Assumptions.Select(ToResponse)]);
@@ -121,7 +127,8 @@ public static class EstimateMapping
             Math.Round(m.MaxConcurrentSequences, 2),
             m.MaxNumBatchedTokens,
             m.MaxNumSeqs,
-            m.GpuMemoryUtilization);
+            m.GpuMemoryUtilization,
+            m.Engine);
     }
 
     public static AssumptionResponse ToResponse(this Assumption a)

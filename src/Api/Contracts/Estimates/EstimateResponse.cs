@@ -2,15 +2,17 @@
 namespace Sizing.Api.Contracts.Estimates;
 
 /// <summary>What one deployment needs and does. <c>fits: false</c> is an answer: the reasons are in <c>warnings</c>.</summary>
+/// <remarks>A deployment that cannot run (it does not fit, or its layout is invalid) has no communication, latency, throughput
+/// or performance figures: they are null, since no such deployment could reach them. Its memory figures say why.</remarks>
 /// <param name="Fits">Whether the model, its runtime and this workload fit on the GPUs.</param>
 /// <param name="Concurrency">Concurrent requests per replica the figures are for (the requested one, or as many as fit).</param>
 /// <param name="GpusPerReplica">tensor × pipeline.</param>
 /// <param name="TotalGpus">GPUs across all replicas.</param>
 /// <param name="Memory">Per-GPU memory on the most loaded GPU.</param>
-/// <param name="Communication">Tensor, pipeline and expert parallel communication per step.</param>
-/// <param name="Latency">Per-request latency at this concurrency.</param>
-/// <param name="Throughput">Per-replica throughput at this concurrency.</param>
-/// <param name="Performance">The decode and prefill steps the latency comes from, and what bounds them.</param>
+/// <param name="Communication">Tensor, pipeline and expert parallel communication per step; null when it does not fit.</param>
+/// <param name="Latency">Per-request latency at this concurrency; null when it does not fit.</param>
+/// <param name="Throughput">Per-replica throughput at this concurrency; null when it does not fit.</param>
+/// <param name="Performance">The decode and prefill steps the latency comes from, and what bounds them; null when it does not fit.</param>
 /// <param name="Warnings">Why it does not fit, and anything else worth knowing.</param>
 /// <param name="Uncertainty">The error band of each latency, throughput and memory figure: the range a measurement should fall in.</param>
 /// <param name="Assumptions">Every assumed constant used, with its value, basis and source.</param>
@@ -20,10 +22,10 @@ public sealed record EstimateResponse(
     int GpusPerReplica,
     int TotalGpus,
     MemoryResponse Memory,
-    CommunicationResponse Communication,
-    LatencyResponse Latency,
-    ThroughputResponse Throughput,
-    PerformanceResponse Performance,
+    CommunicationResponse? Communication,
+    LatencyResponse? Latency,
+    ThroughputResponse? Throughput,
+    PerformanceResponse? Performance,
     IReadOnlyList<string> Warnings,
     UncertaintyResponse Uncertainty,
     IReadOnlyList<AssumptionResponse> Assumptions);
@@ -100,6 +102,7 @@ public sealed record ExpertPlacementResponse(int Group, string Ranks, string Exp
 /// <param name="MaxNumBatchedTokens">The batched-token limit the activation figure is for.</param>
 /// <param name="MaxNumSeqs">The sequence limit the activation figure is for.</param>
 /// <param name="GpuMemoryUtilization">The budget fraction used (the request's or the engine default).</param>
+/// <param name="Engine">The engine release the figures follow. Example: "vllm 0.10.2", or "vllm latest" when none was named.</param>
 public sealed record MemoryResponse(
     PerGpuMemoryResponse PerGpu,
     double KvCacheBytesPerTokenPerGpu,
@@ -107,7 +110,8 @@ public sealed record MemoryResponse(
     double MaxConcurrentSequences,
     int MaxNumBatchedTokens,
     int MaxNumSeqs,
-    double GpuMemoryUtilization);
+    double GpuMemoryUtilization,
+    string Engine);
 
 /// <summary>GiB (2^30 bytes) on the most loaded GPU.</summary>
 /// <param name="WeightsGiB">Model weights held by this GPU. Example: 32.86.</param>

@@ -29,19 +29,20 @@ public static class ModelChoice
                 return;
             }
 
-            foreach (var problem in ModelResolver.Resolve(json).Problems)
+            foreach (var problem in ModelConfigCache.From(context).Resolve(json).Problems)
             {
                 context.AddFailure("modelConfig" + problem.Field.TrimStart('$'), problem.Message);
             }
         });
     }
 
-    /// <summary>The architecture a validated request names.</summary>
-    public static ModelArchitecture Resolve(string? id, JsonElement? config, HardwareCatalog catalog)
+    /// <summary>The architecture a validated request names; an inline config comes from the request's cache, resolved once.</summary>
+    public static ModelArchitecture Resolve(string? id, JsonElement? config, HardwareCatalog catalog, ModelConfigCache models)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(models);
         return id is not null
             ? catalog.FindModel(id)!.Architecture
-            : ModelResolver.Resolve(config!.Value).Architecture!;
+            : models.Resolve(config!.Value).Architecture!;
     }
 }

@@ -18,14 +18,14 @@ public static class RecommendationMapping
 
     private static readonly Precision[] DefaultPrecisions = [Precision.Bf16, Precision.Fp8];
 
-    public static RecommendationInput ToDomain(this RecommendationRequest request, HardwareCatalog catalog, CancellationToken stop = default)
+    public static RecommendationInput ToDomain(this RecommendationRequest request, HardwareCatalog catalog, ModelConfigCache models, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
         var workload = request.Workload!;
         var slo = request.Slo;
         return new RecommendationInput(
-            ModelChoice.Resolve(request.Model, request.ModelConfig, catalog),
+            ModelChoice.Resolve(request.Model, request.ModelConfig, catalog, models),
             request.Model is { } id ? catalog.FindModel(id)!.HfId : null,
             Hardware(request.Hardware, catalog),
             request.Hardware?.MaxGpus ?? DefaultMaxGpus,
@@ -36,20 +36,21 @@ public static class RecommendationMapping
                 slo?.TtftMs is { } ttft ? Seconds.FromMilliseconds(ttft) : null,
                 slo?.TpotMs is { } tpot ? Seconds.FromMilliseconds(tpot) : null),
             Precisions(request),
-            request.Engine is { } e ? EnumText.Parse<Engine>(e) : Engine.Vllm,
-            request.Objective is { } o ? EnumText.Parse<Objective>(o) : Objective.MinCost,
+            request.Engine ?? Engine.Vllm,
+            request.Objective ?? Objective.MinCost,
             request.Limit ?? 5,
             request.GpuMemoryUtilization,
+            Checkpoints: request.Model is { } model ? CheckpointCatalog.BuiltIn.For(model) : [],
             Stop: stop);
     }
 
     /// <summary>The candidates the request's search would enumerate, for the search-size cap.</summary>
-    public static long CandidateCount(RecommendationRequest request, HardwareCatalog catalog)
+    public static long CandidateCount(RecommendationRequest request, HardwareCatalog catalog, ModelConfigCache models)
     {
         ArgumentNullException.ThrowIfNull(request);
         var hardware = Hardware(request.Hardware, catalog);
-        var model = ModelChoice.Resolve(request.Model, request.ModelConfig, catalog);
-        var engine = request.Engine is { } e ? EnumText.Parse<Engine>(e) : Engine.Vllm;
+        var model = ModelChoice.Resolve(request.Model, request.ModelConfig, catalog, models);
+        var engine = request.Engine ?? Engine.Vllm;
         return RecommendationSearch.CountCandidates(model, hardware.Select(h => h.GpusPerNode), Precisions(request).Count,
             request.Hardware?.MaxGpus ?? DefaultMaxGpus, engine);
     }
@@ -58,11 +59,12 @@ public static class RecommendationMapping
     {
         var gpus = request?.Gpus is { } ids ? ids.Distinct(StringComparer.Ordinal).Select(id => catalog.FindGpu(id)!) : catalog.Gpus;
         var inter = LinkRules.InterNodeOrDefault(request?.InterNode);
-        return [.. gpus.Select(g => new HardwareOption(g, request?.GpusPerNode ?? g.Node.GpusPerNode, LinkRules.IntraNodeOrDefault(g, request?.IntraNode), inter))];
+        return [.. gpus.Select(g => new HardwareOption(
+            g, request?.GpusPerNode ?? g.Node.GpusPerNode, LinkRules.IntraNodeOrDefault(g, request?.IntraNode), inter, request?.NicsPerNode, request?.NicGbps))];
     }
 
     private static List<Precision> Precisions(RecommendationRequest request) =>
-        request.Precisions is { } p ? [.. p.Distinct(StringComparer.Ordinal).Select(EnumText.Parse<Precision>)] : [.. DefaultPrecisions];
+        request.Precisions is { } p ? [.. p.Distinct()] : [.. DefaultPrecisions];
 
     public static RecommendationResponse ToResponse(this RecommendationResult result, Objective objective)
     {
@@ -85,6 +87,7 @@ public static class RecommendationMapping
 
     private static RecommendationPlanResponse ToResponse(Plan plan)
     {
+        // A plan fits by construction, so its estimate has every figure.
         var estimate = plan.Estimate.ToResponse(plan.Input);
         var p = plan.Estimate.Performance;
         var e2e = plan.Queueing + p.E2e;
@@ -103,9 +106,9 @@ public static class RecommendationMapping
             Math.Round(plan.Utilization, 4),
             new PlanLatencyResponse(Round(plan.Ttft.Milliseconds), Round(plan.Queueing.Milliseconds), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds),
                 Round(e2e.Milliseconds)),
-            estimate.Throughput,
+            estimate.Throughput!,
             estimate.Memory,
-            estimate.Communication,
+            estimate.Communication!,
             Round(plan.CostPerHourUsd),
             Round(plan.CostPerMillionOutputTokensUsd),
             plan.MeetsSlo,

@@ -1,4 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Sizing.Domain.Deployment;
+using Sizing.Domain.Recommendation;
 
 namespace Sizing.Api.Contracts.Recommendations;
 
@@ -16,6 +19,7 @@ public sealed record RecommendationRequest
     public RecommendationHardwareRequest? Hardware { get; init; }
 
     /// <summary>Request lengths and the arrival rate to sustain.</summary>
+    [Required]
     public RecommendationWorkloadRequest? Workload { get; init; }
 
     /// <summary>Latency targets; omitted = only throughput and memory constrain the search.</summary>
@@ -24,21 +28,21 @@ public sealed record RecommendationRequest
     /// <summary>Weight formats allowed: fp32 | fp16 | bf16 | fp8 | int8 | int4 | fp4; at most 7; default ["bf16", "fp8"].
     /// Formats a GPU lacks tensor cores for run weight-only (said in <c>why</c>); fp4 is skipped on GPUs with neither FP4 nor FP8.</summary>
     /// <example>["bf16", "fp8"]</example>
-    public IReadOnlyList<string>? Precisions { get; init; }
+    public IReadOnlyList<Precision>? Precisions { get; init; }
 
     /// <summary>vllm | sglang | trtllm | lmdeploy | generic; default vllm. The figures are for this engine; commands are given for vLLM, SGLang and TensorRT-LLM.</summary>
     /// <example>vllm</example>
-    public string? Engine { get; init; }
+    public Engine? Engine { get; init; }
 
     /// <summary>min-cost | min-gpus | min-latency | max-throughput-per-gpu; default min-cost.</summary>
     /// <example>min-cost</example>
-    public string? Objective { get; init; }
+    public Objective? Objective { get; init; }
 
     /// <summary>Plans to return, 1–50; default 5.</summary>
     /// <example>5</example>
     public int? Limit { get; init; }
 
-    /// <summary>Engine memory fraction (vLLM --gpu-memory-utilization, SGLang --mem-fraction-static, TensorRT-LLM free-memory fraction); default each engine's. Greater than 0, at most 1.</summary>
+    /// <summary>Engine memory fraction (vLLM --gpu-memory-utilization, SGLang --mem-fraction-static, TensorRT-LLM free-memory fraction); default each engine's. 0.01–1.</summary>
     /// <example>0.9</example>
     public double? GpuMemoryUtilization { get; init; }
 }
@@ -58,13 +62,23 @@ public sealed record RecommendationHardwareRequest
     /// <example>8</example>
     public int? GpusPerNode { get; init; }
 
-    /// <summary>nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi; default each GPU's usual link. GPUs that cannot have it are rejected.</summary>
+    /// <summary>nvswitch | nvlink-bridge | pcie | pcie-cross-socket | pcie-host-staged | xgmi; default each GPU's usual link. GPUs that cannot have it are rejected.</summary>
     /// <example>nvswitch</example>
-    public string? IntraNode { get; init; }
+    public IntraNodeLink? IntraNode { get; init; }
 
-    /// <summary>infiniband | roce | ethernet, between nodes; default infiniband.</summary>
+    /// <summary>infiniband | infiniband-ndr | infiniband-hdr | roce | efa | tcpx | tcpxo | ethernet, between nodes; default infiniband (the NDR class).</summary>
     /// <example>infiniband</example>
-    public string? InterNode { get; init; }
+    public InterNodeLink? InterNode { get; init; }
+
+    /// <summary>NICs per node for the GPUs, where they differ from the fabric class's usual count (infiniband, roce: one per
+    /// GPU; efa: 32; tcpx: 4; tcpxo: 8; ethernet: 1). 1–64.</summary>
+    /// <example>8</example>
+    public int? NicsPerNode { get; init; }
+
+    /// <summary>Line rate of one NIC in Gb/s, where it differs from the fabric class's (infiniband, infiniband-ndr, roce: 400;
+    /// infiniband-hdr, tcpx, tcpxo: 200; efa, ethernet: 100). Greater than 0, at most 3200.</summary>
+    /// <example>400</example>
+    public double? NicGbps { get; init; }
 }
 
 /// <summary>The load to sustain.</summary>
@@ -72,14 +86,17 @@ public sealed record RecommendationWorkloadRequest
 {
     /// <summary>Prompt tokens per request, 1–2,000,000.</summary>
     /// <example>2048</example>
+    [Required]
     public int? InputTokens { get; init; }
 
     /// <summary>Generated tokens per request, 1–1,000,000.</summary>
     /// <example>256</example>
+    [Required]
     public int? OutputTokens { get; init; }
 
     /// <summary>Arrival rate across all replicas, requests per second; greater than 0, at most 1,000,000.</summary>
     /// <example>10</example>
+    [Required]
     public double? RequestsPerSecond { get; init; }
 }
 

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Sizing.Api.Contracts.Models;
+using Sizing.Api.Validation;
 using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
@@ -7,7 +8,7 @@ using Sizing.Domain.Recommendation;
 
 namespace Sizing.Api.Contracts.Recommendations;
 
-public sealed class RecommendationRequestValidator : AbstractValidator<RecommendationRequest>
+public sealed class RecommendationRequestValidator : WholeRequestValidator<RecommendationRequest>
 {
     /// <summary>Candidates (GPU types × precisions × TP × PP × EP × replicas) one search may enumerate.</summary>
     public const long MaxCandidates = 200_000;
@@ -20,9 +21,12 @@ public sealed class RecommendationRequestValidator : AbstractValidator<Recommend
     /// <summary>Below this the rate is noise, and Little's law would divide by numbers too small to report.</summary>
     public const double MinRequestsPerSecond = 0.001;
 
+    private readonly HardwareCatalog _catalog;
+
     public RecommendationRequestValidator(HardwareCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = catalog;
         ModelChoice.AddRules(this, r => r.Model, r => r.ModelConfig, catalog);
         RuleFor(r => r.Hardware).SetValidator(new RecommendationHardwareValidator(catalog)!).When(r => r.Hardware is not null);
         RuleFor(r => r.Workload).NotNull().WithMessage("'workload' is required, with 'inputTokens', 'outputTokens' and 'requestsPerSecond'.")
@@ -30,40 +34,21 @@ public sealed class RecommendationRequestValidator : AbstractValidator<Recommend
         RuleFor(r => r.Slo).SetValidator(new SloValidator()!).When(r => r.Slo is not null);
         RuleFor(r => r.Precisions).Must(p => p!.Count is > 0 and <= 7).When(r => r.Precisions is not null)
             .WithMessage("'precisions' must list 1 to 7 weight formats.");
-        RuleForEach(r => r.Precisions).Must(EnumText.IsValid<Precision>)
-            .WithMessage((_, p) => $"'{p}' is not a weight format; use one of {EnumText.Values<Precision>()}.");
-        RuleFor(r => r.Engine).Must(EnumText.IsValid<Engine>).When(r => r.Engine is not null)
-            .WithMessage($"'engine' must be one of {EnumText.Values<Engine>()}.");
-        RuleFor(r => r.Objective).Must(EnumText.IsValid<Objective>).When(r => r.Objective is not null)
-            .WithMessage($"'objective' must be one of {EnumText.Values<Objective>()}.");
         RuleFor(r => r.Limit).InclusiveBetween(1, MaxLimit).When(r => r.Limit is not null)
             .WithMessage($"'limit' must be between 1 and {MaxLimit}.");
-        RuleFor(r => r.GpuMemoryUtilization).Must(u => u > 0 && u <= 1).When(r => r.GpuMemoryUtilization is not null)
-            .WithMessage("'gpuMemoryUtilization' must be greater than 0 and at most 1.");
-        RuleFor(r => r).Custom((request, context) =>
-        {
-            if (!SearchSizeKnown(request, catalog))
-            {
-                return;
-            }
-
-            var count = RecommendationMapping.CandidateCount(request, catalog);
-            if (count > MaxCandidates)
-            {
-                context.AddFailure("hardware.maxGpus", $"this search would enumerate {count:N0} candidates (GPU types × precisions × TP × PP × EP × replicas), more than the {MaxCandidates:N0} cap; lower 'maxGpus' or name fewer 'gpus' or 'precisions'.");
-            }
-        });
+        RuleFor(r => r.GpuMemoryUtilization).Must(Limits.IsGpuMemoryUtilization).When(r => r.GpuMemoryUtilization is not null)
+            .WithMessage(Limits.GpuMemoryUtilizationMessage);
     }
 
-    /// <summary>The size is only computed once the fields it depends on are valid.</summary>
-    private static bool SearchSizeKnown(RecommendationRequest r, HardwareCatalog catalog) =>
-        ((r.Model is not null && catalog.FindModel(r.Model) is not null && r.ModelConfig is null)
-            || (r.Model is null && r.ModelConfig is { } config && Domain.Architecture.ModelResolver.Resolve(config).Architecture is not null))
-        && r.Hardware?.MaxGpus is null or (>= 1 and <= MaxGpus)
-        && (r.Hardware?.Gpus is null || (r.Hardware.Gpus.Count <= MaxGpuTypes && r.Hardware.Gpus.All(g => g is not null && catalog.FindGpu(g) is not null)))
-        && r.Hardware?.GpusPerNode is null or (>= 1 and <= Limits.MaxGpusPerNode)
-        && (r.Precisions is null || (r.Precisions.Count is > 0 and <= 7 && r.Precisions.All(EnumText.IsValid<Precision>)))
-        && (r.Engine is null || EnumText.IsValid<Engine>(r.Engine));
+    /// <summary>The search size, once every field is valid (it maps the request to the domain).</summary>
+    protected override IEnumerable<(string Field, string Message)> ValidateWhole(RecommendationRequest request, ModelConfigCache models, CancellationToken cancellation)
+    {
+        var count = RecommendationMapping.CandidateCount(request, _catalog, models);
+        if (count > MaxCandidates)
+        {
+            yield return ("hardware.maxGpus", $"this search would enumerate {count:N0} candidates (GPU types × precisions × TP × PP × EP × replicas), more than the {MaxCandidates:N0} cap; lower 'maxGpus' or name fewer 'gpus' or 'precisions'.");
+        }
+    }
 }
 
 public sealed class RecommendationHardwareValidator : AbstractValidator<RecommendationHardwareRequest>
@@ -78,15 +63,15 @@ public sealed class RecommendationHardwareValidator : AbstractValidator<Recommen
             .WithMessage($"'maxGpus' must be between 1 and {RecommendationRequestValidator.MaxGpus}: the GPU budget of one search is capped at {RecommendationRequestValidator.MaxGpus}.");
         RuleFor(h => h.GpusPerNode).InclusiveBetween(1, Limits.MaxGpusPerNode).When(h => h.GpusPerNode is not null)
             .WithMessage($"'gpusPerNode' must be between 1 and {Limits.MaxGpusPerNode}.");
-        RuleFor(h => h.IntraNode).Must(EnumText.IsValid<IntraNodeLink>).When(h => h.IntraNode is not null)
-            .WithMessage($"'intraNode' must be one of {EnumText.Values<IntraNodeLink>()}.");
         RuleFor(h => h.IntraNode)
             .Must((h, link) => h.Gpus!.All(id => LinkRules.HasScaleUpFor(catalog.FindGpu(id)!, link)))
-            .When(h => h.IntraNode is not null && EnumText.IsValid<IntraNodeLink>(h.IntraNode)
+            .When(h => h.IntraNode is not null
                 && h.Gpus is { Count: > 0 } gpus && gpus.All(id => id is not null && catalog.FindGpu(id) is not null))
             .WithMessage(h => LinkRules.ScaleUpMismatch(h.Gpus!.Select(id => catalog.FindGpu(id)!).First(g => !LinkRules.HasScaleUpFor(g, h.IntraNode)), h.IntraNode));
-        RuleFor(h => h.InterNode).Must(EnumText.IsValid<InterNodeLink>).When(h => h.InterNode is not null)
-            .WithMessage($"'interNode' must be one of {EnumText.Values<InterNodeLink>()}.");
+        RuleFor(h => h.NicsPerNode).InclusiveBetween(1, Limits.MaxNicsPerNode).When(h => h.NicsPerNode is not null)
+            .WithMessage(LinkRules.NicsPerNodeMessage);
+        RuleFor(h => h.NicGbps).Must(LinkRules.IsValidNicGbps).When(h => h.NicGbps is not null)
+            .WithMessage(LinkRules.NicGbpsMessage);
     }
 }
 

@@ -96,7 +96,7 @@ public sealed record PlanLatencyResponse(double TtftMs, double QueueingMs, doubl
 /// <summary>The node a plan assumes.</summary>
 /// <param name="GpusPerNode">GPUs per node. Example: 8.</param>
 /// <param name="IntraNode">nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi.</param>
-/// <param name="InterNode">infiniband | roce | ethernet.</param>
+/// <param name="InterNode">infiniband | infiniband-ndr | infiniband-hdr | roce | efa | tcpx | tcpxo | ethernet.</param>
 public sealed record PlanNodeResponse(int GpusPerNode, string IntraNode, string InterNode);
 
 /// <summary>Parallel degrees.</summary>
@@ -112,11 +112,11 @@ public sealed record ParallelismResponse(int Tensor, int Pipeline, int Expert, i
 public sealed record PrecisionResponse(string Weights, string KvCache);
 
 /// <summary>Launch commands for one replica.</summary>
-/// <param name="Vllm">Example: vllm serve meta-llama/Meta-Llama-3-70B --tensor-parallel-size 4 --pipeline-parallel-size 1 --gpu-memory-utilization 0.9 --max-model-len 2304.</param>
-/// <param name="Sglang">Example: python -m sglang.launch_server --model-path meta-llama/Meta-Llama-3-70B --tp 4 --mem-fraction-static 0.85 --context-length 2304.</param>
-/// <param name="Trtllm">Example: trtllm-serve meta-llama/Meta-Llama-3-70B --tp_size 4 --pp_size 1 --max_seq_len 2304 --max_batch_size 205 --kv_cache_free_gpu_memory_fraction 0.9.</param>
-/// <param name="Notes">Checkpoints, multi-node start-up and replicas.</param>
-public sealed record EngineArgsResponse(string Vllm, string Sglang, string Trtllm, IReadOnlyList<string> Notes);
+/// <param name="Vllm">Null when vLLM cannot run the plan (a note says why). Example: vllm serve meta-llama/Llama-3.1-70B-Instruct --tensor-parallel-size 4 --pipeline-parallel-size 1 --gpu-memory-utilization 0.9 --max-model-len 2304.</param>
+/// <param name="Sglang">Null when SGLang cannot run the plan. Example: python -m sglang.launch_server --model-path meta-llama/Llama-3.1-70B-Instruct --tp 4 --mem-fraction-static 0.85 --context-length 2304.</param>
+/// <param name="Trtllm">Null when TensorRT-LLM cannot run the plan (AMD GPUs, formats it lacks). Example: trtllm-serve nvidia/Llama-3.1-70B-Instruct-FP8 --tp_size 2 --pp_size 1 --max_seq_len 2304 --max_batch_size 205 --kv_cache_free_gpu_memory_fraction 0.9.</param>
+/// <param name="Notes">Checkpoints to make where none is published, why a command is missing, multi-node start-up and replicas.</param>
+public sealed record EngineArgsResponse(string? Vllm, string? Sglang, string? Trtllm, IReadOnlyList<string> Notes);
 
 /// <summary>A layout the search rejected.</summary>
 /// <param name="Gpu">GPU catalog id.</param>

@@ -17,7 +17,8 @@ namespace Sizing.Api.Contracts;
 /// (an assumption, listed in <c>assumptions</c> as uncalibratedBandWidening).</param>
 public sealed record FigureBandResponse(double Low, double High, double ErrorP50Pct, double ErrorP90Pct, int Rows, string Basis, bool Calibrated);
 
-/// <summary>Error bands of an estimate's predicted figures (docs/calibration.md, "Error bands").</summary>
+/// <summary>Error bands of an estimate's predicted figures (docs/calibration.md, "Error bands"). The latency and throughput
+/// bands are null exactly when <c>latency</c> and <c>throughput</c> are (a deployment that does not fit).</summary>
 /// <param name="TtftMs">Band of <c>latency.ttftMs</c>.</param>
 /// <param name="TpotMs">Band of <c>latency.tpotMs</c>.</param>
 /// <param name="E2eMs">Band of <c>latency.e2eMs</c>.</param>
@@ -27,11 +28,11 @@ public sealed record FigureBandResponse(double Low, double High, double ErrorP50
 /// <param name="KvCachePoolGiB">Band of <c>memory.perGpu.kvCachePoolGiB</c> (the same relative band holds for the token capacity).</param>
 /// <param name="ActivationsGiB">Band of <c>memory.perGpu.activationsGiB</c>.</param>
 public sealed record UncertaintyResponse(
-    FigureBandResponse TtftMs,
-    FigureBandResponse TpotMs,
-    FigureBandResponse E2eMs,
-    FigureBandResponse OutputTokensPerSecond,
-    FigureBandResponse OutputTokensPerSecondPerUser,
+    FigureBandResponse? TtftMs,
+    FigureBandResponse? TpotMs,
+    FigureBandResponse? E2eMs,
+    FigureBandResponse? OutputTokensPerSecond,
+    FigureBandResponse? OutputTokensPerSecondPerUser,
     FigureBandResponse WeightsGiB,
     FigureBandResponse KvCachePoolGiB,
     FigureBandResponse ActivationsGiB);
@@ -46,19 +47,21 @@ public static class BandMapping
             band.Rows, band.Basis, band.Calibrated);
     }
 
-    /// <summary>The bands of an estimate's figures, around the figures themselves.</summary>
+    /// <summary>The bands of an estimate's figures, around the figures themselves; no latency or throughput bands where the
+    /// deployment does not fit (the response has no such figures).</summary>
     public static UncertaintyResponse ToUncertainty(this DeploymentEstimate estimate, double ttftMs, double tpotMs, double e2eMs)
     {
         ArgumentNullException.ThrowIfNull(estimate);
         var b = estimate.Bands;
         var p = estimate.Performance;
         var m = estimate.Memory;
+        var runs = estimate.Fits;
         return new UncertaintyResponse(
-            b.Ttft.Around(ttftMs),
-            b.Tpot.Around(tpotMs),
-            b.E2e.Around(e2eMs),
-            b.Throughput.Around(p.OutputTokensPerSecond),
-            b.Throughput.Around(p.OutputTokensPerSecondPerUser),
+            runs ? b.Ttft.Around(ttftMs) : null,
+            runs ? b.Tpot.Around(tpotMs) : null,
+            runs ? b.E2e.Around(e2eMs) : null,
+            runs ? b.Throughput.Around(p.OutputTokensPerSecond) : null,
+            runs ? b.Throughput.Around(p.OutputTokensPerSecondPerUser) : null,
             b.Weights.Around(m.Weights.GiB),
             b.KvCachePool.Around(m.KvCachePool.GiB),
             b.Activations.Around(m.Activations.GiB));

@@ -16,6 +16,20 @@ public static class Limits
     public const int MaxData = 100_000;
     public const int MaxGpusPerNode = 72;
     public const int MaxGpusPerReplica = 4096;
+    public const int MaxNicsPerNode = 64;
+    public const double MaxNicGbps = 3200;
+
+    /// <summary>Requests in flight × tokens per request: 10^10, about 3× the KV a 1,024-GPU B200 deployment holds at
+    /// DeepSeek-V3's 70 KB per token. With the model bound on KV elements per token every KV byte count stays below 2^63.</summary>
+    public const long MaxTokensInFlight = 10_000_000_000;
+
+    /// <summary>Below 1 % the engine has no room for any weights; the floor also keeps every ratio over the budget finite.</summary>
+    public const double MinGpuMemoryUtilization = 0.01;
+
+    /// <summary>The rule every gpuMemoryUtilization (estimates, sweeps, recommendations) follows.</summary>
+    public static bool IsGpuMemoryUtilization(double? value) => value is >= MinGpuMemoryUtilization and <= 1;
+
+    public static readonly string GpuMemoryUtilizationMessage = $"'gpuMemoryUtilization' must be between {MinGpuMemoryUtilization} and 1 (a fraction of the GPU's memory).";
 }
 
 public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest>
@@ -27,13 +41,13 @@ public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest
             .WithMessage(h => $"unknown GPU '{h.Gpu}'; GET /v1/gpus lists the catalog ids.");
         RuleFor(h => h.GpusPerNode).InclusiveBetween(1, Limits.MaxGpusPerNode).When(h => h.GpusPerNode is not null)
             .WithMessage($"'gpusPerNode' must be between 1 and {Limits.MaxGpusPerNode}.");
-        RuleFor(h => h.IntraNode).Must(EnumText.IsValid<IntraNodeLink>).When(h => h.IntraNode is not null)
-            .WithMessage($"'intraNode' must be one of {EnumText.Values<IntraNodeLink>()}.");
         RuleFor(h => h.IntraNode).Must((h, _) => LinkRules.HasScaleUpFor(catalog.FindGpu(h.Gpu!)!, h.IntraNode))
-            .When(h => h.Gpu is not null && catalog.FindGpu(h.Gpu) is not null && (h.IntraNode is null || EnumText.IsValid<IntraNodeLink>(h.IntraNode)))
+            .When(h => h.Gpu is not null && catalog.FindGpu(h.Gpu) is not null)
             .WithMessage(h => LinkRules.ScaleUpMismatch(catalog.FindGpu(h.Gpu!)!, h.IntraNode));
-        RuleFor(h => h.InterNode).Must(EnumText.IsValid<InterNodeLink>).When(h => h.InterNode is not null)
-            .WithMessage($"'interNode' must be one of {EnumText.Values<InterNodeLink>()}.");
+        RuleFor(h => h.NicsPerNode).InclusiveBetween(1, Limits.MaxNicsPerNode).When(h => h.NicsPerNode is not null)
+            .WithMessage(LinkRules.NicsPerNodeMessage);
+        RuleFor(h => h.NicGbps).Must(LinkRules.IsValidNicGbps).When(h => h.NicGbps is not null)
+            .WithMessage(LinkRules.NicGbpsMessage);
     }
 }
 
@@ -49,24 +63,9 @@ public sealed class ParallelismRequestValidator : AbstractValidator<ParallelismR
             .WithMessage($"'expert' must be between 1 and {Limits.MaxExpert}.");
         RuleFor(p => p.Data).InclusiveBetween(1, Limits.MaxData).When(p => p.Data is not null)
             .WithMessage($"'data' must be between 1 and {Limits.MaxData}.");
-        // Expert parallelism is carved out of the tensor group (TensorRT-LLM moe_tp_size × moe_ep_size = tp_size; vLLM: EP = TP).
-        RuleFor(p => p.Expert).Must((p, expert) => (p.Tensor ?? 1) % expert!.Value == 0)
-            .When(p => p.Expert is >= 1 and <= Limits.MaxExpert && p.Tensor is null or (>= 1 and <= Limits.MaxTensor))
-            .WithMessage(p => $"'expert' ({p.Expert}) must divide 'tensor' ({p.Tensor ?? 1}): expert parallelism splits the experts across the tensor-parallel group.");
         RuleFor(p => (long)(p.Tensor ?? 1) * (p.Pipeline ?? 1)).LessThanOrEqualTo(Limits.MaxGpusPerReplica)
             .WithName("tensor").OverridePropertyName("tensor")
             .WithMessage($"tensor × pipeline must be at most {Limits.MaxGpusPerReplica} GPUs per replica.");
-    }
-}
-
-public sealed class PrecisionRequestValidator : AbstractValidator<PrecisionRequest>
-{
-    public PrecisionRequestValidator()
-    {
-        RuleFor(p => p.Weights).Must(EnumText.IsValid<Precision>).When(p => p.Weights is not null)
-            .WithMessage($"'weights' must be one of {EnumText.Values<Precision>()}.");
-        RuleFor(p => p.KvCache).Must(EnumText.IsValid<Precision>).When(p => p.KvCache is not null)
-            .WithMessage($"'kvCache' must be one of {EnumText.Values<Precision>()}.");
     }
 }
 
@@ -80,7 +79,10 @@ public sealed class WorkloadRequestValidator : AbstractValidator<WorkloadRequest
             .InclusiveBetween(0, Limits.MaxOutputTokens).WithMessage($"'outputTokens' must be between 0 and {Limits.MaxOutputTokens:N0}.");
         RuleFor(w => w.Concurrency).InclusiveBetween(1, Limits.MaxConcurrency).When(w => w.Concurrency is not null)
             .WithMessage($"'concurrency' must be between 1 and {Limits.MaxConcurrency:N0}.");
-        RuleFor(w => w.Batching).Must(EnumText.IsValid<Batching>).When(w => w.Batching is not null)
-            .WithMessage($"'batching' must be one of {EnumText.Values<Batching>()}.");
+        RuleFor(w => w.Concurrency)
+            .Must((w, concurrency) => (long)concurrency!.Value * (w.InputTokens!.Value + w.OutputTokens!.Value) <= Limits.MaxTokensInFlight)
+            .When(w => w.Concurrency is >= 1 and <= Limits.MaxConcurrency && w.InputTokens is >= 1 and <= Limits.MaxInputTokens
+                && w.OutputTokens is >= 0 and <= Limits.MaxOutputTokens)
+            .WithMessage(w => $"{w.Concurrency:N0} requests of {w.InputTokens + w.OutputTokens:N0} tokens put {(long)w.Concurrency!.Value * (w.InputTokens!.Value + w.OutputTokens!.Value):N0} tokens in flight; at most {Limits.MaxTokensInFlight:N0} (more than any deployment's KV cache holds).");
     }
 }

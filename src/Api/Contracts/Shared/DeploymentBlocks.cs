@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Sizing.Domain.Deployment;
+
 namespace Sizing.Api.Contracts;
 
 /// <summary>The GPUs one deployment runs on.</summary>
@@ -5,19 +8,31 @@ public sealed record HardwareRequest
 {
     /// <summary>GPU catalog id (see GET /v1/gpus).</summary>
     /// <example>h100-sxm-80gb</example>
+    [Required]
     public string? Gpu { get; init; }
 
     /// <summary>GPUs per node (or per NVLink domain); default: the catalog entry's usual node. 1–72.</summary>
     /// <example>8</example>
     public int? GpusPerNode { get; init; }
 
-    /// <summary>Link between GPUs of a node: nvswitch | nvlink-bridge | pcie | pcie-cross-socket | xgmi; default from the catalog.</summary>
+    /// <summary>Link between GPUs of a node: nvswitch | nvlink-bridge | pcie | pcie-cross-socket | pcie-host-staged (no P2P) | xgmi; default from the catalog.</summary>
     /// <example>nvswitch</example>
-    public string? IntraNode { get; init; }
+    public IntraNodeLink? IntraNode { get; init; }
 
-    /// <summary>Fabric between nodes, used where a group spans nodes: infiniband | roce | ethernet; default infiniband.</summary>
+    /// <summary>Fabric between nodes, used where a group spans nodes: infiniband | infiniband-ndr | infiniband-hdr | roce | efa | tcpx | tcpxo | ethernet; default infiniband
+    /// (the NDR class).</summary>
     /// <example>infiniband</example>
-    public string? InterNode { get; init; }
+    public InterNodeLink? InterNode { get; init; }
+
+    /// <summary>NICs per node for the GPUs, where they differ from the fabric class's usual count (infiniband, roce: one per
+    /// GPU; efa: 32; tcpx: 4; tcpxo: 8; ethernet: 1). 1–64.</summary>
+    /// <example>8</example>
+    public int? NicsPerNode { get; init; }
+
+    /// <summary>Line rate of one NIC in Gb/s, where it differs from the fabric class's (infiniband, infiniband-ndr, roce: 400;
+    /// infiniband-hdr, tcpx, tcpxo: 200; efa, ethernet: 100). Greater than 0, at most 3200.</summary>
+    /// <example>400</example>
+    public double? NicGbps { get; init; }
 }
 
 /// <summary>Parallel degrees; each defaults to 1.</summary>
@@ -45,11 +60,11 @@ public sealed record PrecisionRequest
 {
     /// <summary>Weight format; default bf16. Quantized formats apply to the transformer-block linears.</summary>
     /// <example>bf16</example>
-    public string? Weights { get; init; }
+    public Precision? Weights { get; init; }
 
     /// <summary>KV-cache format; default bf16 (fp16 when weights are fp16).</summary>
     /// <example>bf16</example>
-    public string? KvCache { get; init; }
+    public Precision? KvCache { get; init; }
 }
 
 /// <summary>The requests one replica serves.</summary>
@@ -57,17 +72,19 @@ public sealed record WorkloadRequest
 {
     /// <summary>Prompt tokens per request. 1–2,000,000.</summary>
     /// <example>2048</example>
+    [Required]
     public int? InputTokens { get; init; }
 
     /// <summary>Generated tokens per request. 0–1,000,000.</summary>
     /// <example>256</example>
+    [Required]
     public int? OutputTokens { get; init; }
 
-    /// <summary>Requests in flight per replica; omitted = as many as fit in KV memory (saturated throughput). 1–100,000.</summary>
+    /// <summary>Requests in flight per replica; omitted = as many as fit in KV memory (saturated throughput). 1–100,000, and at most 10^10 tokens in flight (concurrency × (inputTokens + outputTokens)).</summary>
     /// <example>64</example>
     public int? Concurrency { get; init; }
 
     /// <summary>continuous | static (all requests start together); default continuous.</summary>
     /// <example>continuous</example>
-    public string? Batching { get; init; }
+    public Batching? Batching { get; init; }
 }

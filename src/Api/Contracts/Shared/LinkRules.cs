@@ -7,17 +7,23 @@ namespace Sizing.Api.Contracts;
 /// <summary>Which intra-node links a GPU can use, and the defaults when a request names none.</summary>
 public static class LinkRules
 {
-    public static IntraNodeLink IntraNodeOrDefault(GpuSpec gpu, string? intraNode)
+    public static IntraNodeLink IntraNodeOrDefault(GpuSpec gpu, IntraNodeLink? intraNode)
     {
         ArgumentNullException.ThrowIfNull(gpu);
-        return intraNode is { } link ? EnumText.Parse<IntraNodeLink>(link) : gpu.Node.IntraNode;
+        return intraNode ?? gpu.Node.IntraNode;
     }
 
-    public static InterNodeLink InterNodeOrDefault(string? interNode) =>
-        interNode is { } link ? EnumText.Parse<InterNodeLink>(link) : InterNodeLink.InfiniBand;
+    public static InterNodeLink InterNodeOrDefault(InterNodeLink? interNode) => interNode ?? InterNodeLink.InfiniBand;
+
+    public static readonly string NicsPerNodeMessage = $"'nicsPerNode' must be between 1 and {Limits.MaxNicsPerNode}.";
+
+    public static readonly string NicGbpsMessage = $"'nicGbps' must be between 1 and {Limits.MaxNicGbps} (Gb/s per NIC).";
+
+    /// <summary>A NIC line rate in Gb/s: positive, finite and at most <see cref="Limits.MaxNicGbps"/>.</summary>
+    public static bool IsValidNicGbps(double? gbps) => gbps is >= 1 and <= Limits.MaxNicGbps;
 
     /// <summary>NVSwitch and NVLink bridges need an NVLink GPU; XGMI an Infinity Fabric one; PCIe works for any.</summary>
-    public static bool HasScaleUpFor(GpuSpec gpu, string? intraNode)
+    public static bool HasScaleUpFor(GpuSpec gpu, IntraNodeLink? intraNode)
     {
         ArgumentNullException.ThrowIfNull(gpu);
         return IntraNodeOrDefault(gpu, intraNode) switch
@@ -28,7 +34,7 @@ public static class LinkRules
         };
     }
 
-    public static string ScaleUpMismatch(GpuSpec gpu, string? intraNode)
+    public static string ScaleUpMismatch(GpuSpec gpu, IntraNodeLink? intraNode)
     {
         ArgumentNullException.ThrowIfNull(gpu);
         var link = EnumText.Of(IntraNodeOrDefault(gpu, intraNode));

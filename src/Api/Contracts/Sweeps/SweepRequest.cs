@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Sizing.Api.Contracts.Estimates;
 
 namespace Sizing.Api.Contracts.Sweeps;
@@ -6,9 +7,11 @@ namespace Sizing.Api.Contracts.Sweeps;
 public sealed record SweepRequest
 {
     /// <summary>The deployment to vary: an estimates request (POST /v1/estimates), validated the same way.</summary>
+    [Required]
     public EstimateRequest? Base { get; init; }
 
     /// <summary>The parameter and the values it takes.</summary>
+    [Required]
     public SweepVaryRequest? Vary { get; init; }
 }
 
@@ -17,9 +20,11 @@ public sealed record SweepVaryRequest
 {
     /// <summary>concurrency | inputTokens | outputTokens | tensor | pipeline | expert | gpuMemoryUtilization.</summary>
     /// <example>concurrency</example>
-    public string? Parameter { get; init; }
+    [Required]
+    public SweepParameter? Parameter { get; init; }
 
     /// <summary>The values, 1–256 of them, each within the parameter's own range (whole numbers except gpuMemoryUtilization).</summary>
     /// <example>[1, 8, 64]</example>
+    [Required]
     public IReadOnlyList<double>? Values { get; init; }
 }

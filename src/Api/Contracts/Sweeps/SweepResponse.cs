@@ -3,11 +3,11 @@ namespace Sizing.Api.Contracts.Sweeps;
 /// <summary>A flat series: one point per value of the varied parameter, in the order given.</summary>
 /// <param name="Parameter">The parameter varied. Example: concurrency.</param>
 /// <param name="Points">One estimate per value.</param>
-public sealed record SweepResponse(string Parameter, IReadOnlyList<SweepPointResponse> Points);
+public sealed record SweepResponse(SweepParameter Parameter, IReadOnlyList<SweepPointResponse> Points);
 
 /// <summary>One estimate, flattened for charts; per replica unless named per GPU.</summary>
 /// <param name="Value">The parameter's value. Example: 64.</param>
-/// <param name="Fits">Whether it fits; when false, <c>reason</c> says why (the figures are still computed).</param>
+/// <param name="Fits">Whether it fits; when false, <c>reason</c> says why and the latency, throughput and communication figures are null.</param>
 /// <param name="Concurrency">Requests in flight the figures are for. Example: 64.</param>
 /// <param name="TtftMs">Time to first token, ms. Example: 95.</param>
 /// <param name="TpotMs">Time per output token, ms. Example: 8.5.</param>
@@ -24,7 +24,7 @@ public sealed record SweepResponse(string Parameter, IReadOnlyList<SweepPointRes
 /// <param name="CommunicationShareOfDecode">Fraction of a decode step in exposed collectives, 0–1.</param>
 /// <param name="Bound">memory | compute | communication.</param>
 /// <param name="Reason">The first reason it does not fit; null when it fits.</param>
-/// <param name="TtftMsLow">Lower edge of the TTFT's error band, ms (see <c>uncertainty</c> of POST /v1/estimates). Example: 76.</param>
+/// <param name="TtftMsLow">Lower edge of the TTFT's error band, ms (see <c>uncertainty</c> of POST /v1/estimates); the latency and throughput band edges are null when the figures are. Example: 76.</param>
 /// <param name="TtftMsHigh">Upper edge of the TTFT's error band, ms. Example: 139.</param>
 /// <param name="TpotMsLow">Lower edge of the TPOT's error band, ms. Example: 7.4.</param>
 /// <param name="TpotMsHigh">Upper edge of the TPOT's error band, ms. Example: 10.9.</param>
@@ -44,33 +44,33 @@ public sealed record SweepPointResponse(
     double Value,
     bool Fits,
     int Concurrency,
-    double TtftMs,
-    double TpotMs,
-    double E2eMs,
-    double OutputTokensPerSecond,
-    double OutputTokensPerSecondPerGpu,
-    double OutputTokensPerSecondPerUser,
-    double RequestsPerSecond,
+    double? TtftMs,
+    double? TpotMs,
+    double? E2eMs,
+    double? OutputTokensPerSecond,
+    double? OutputTokensPerSecondPerGpu,
+    double? OutputTokensPerSecondPerUser,
+    double? RequestsPerSecond,
     double WeightsGiB,
     double KvCacheGiB,
     double KvCachePoolGiB,
     double HeadroomGiB,
     double MaxConcurrentSequences,
-    double CommunicationShareOfDecode,
-    string Bound,
+    double? CommunicationShareOfDecode,
+    string? Bound,
     string? Reason,
-    double TtftMsLow,
-    double TtftMsHigh,
-    double TpotMsLow,
-    double TpotMsHigh,
-    double E2eMsLow,
-    double E2eMsHigh,
-    double OutputTokensPerSecondLow,
-    double OutputTokensPerSecondHigh,
-    double OutputTokensPerSecondPerGpuLow,
-    double OutputTokensPerSecondPerGpuHigh,
-    double OutputTokensPerSecondPerUserLow,
-    double OutputTokensPerSecondPerUserHigh,
+    double? TtftMsLow,
+    double? TtftMsHigh,
+    double? TpotMsLow,
+    double? TpotMsHigh,
+    double? E2eMsLow,
+    double? E2eMsHigh,
+    double? OutputTokensPerSecondLow,
+    double? OutputTokensPerSecondHigh,
+    double? OutputTokensPerSecondPerGpuLow,
+    double? OutputTokensPerSecondPerGpuHigh,
+    double? OutputTokensPerSecondPerUserLow,
+    double? OutputTokensPerSecondPerUserHigh,
     double WeightsGiBLow,
     double WeightsGiBHigh,
     double KvCachePoolGiBLow,
