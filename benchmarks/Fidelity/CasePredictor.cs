@@ -28,6 +28,9 @@ public sealed record Prediction(CaseRow Case, string Family, double? Predicted, 
 /// <summary>Predicts each case through the domain services, mapping columns the way docs/calibration.md describes.</summary>
 public static partial class CasePredictor
 {
+    /// <summary>Why a bus-bandwidth row printed as 0.00 is not scored.</summary>
+    public const string BelowPrecision = "measured 0.00 as printed: below the source's precision, no percentage error";
+
     public static string FamilyOf(string metric) => metric switch
     {
         "tpot_ms" => EnumText.Of(FigureFamily.Tpot),
@@ -84,7 +87,7 @@ public static partial class CasePredictor
         // to compare against (its time row carries the measurement).
         if (row.Value == 0)
         {
-            return answer(null, "measured 0.00 as printed: below the source's precision, no percentage error", regime);
+            return answer(null, BelowPrecision, regime);
         }
 
         var (topology, count) = CollectiveTopology(row, catalog);
