@@ -168,6 +168,17 @@ public sealed class ContractTests(SizingApiFixture api)
         Assert.True(OpenApiSchemaCheck.IsNullable(check.Schema("EstimateResponse").GetProperty("properties").GetProperty("latency")));
         Assert.False(OpenApiSchemaCheck.IsNullable(check.Schema("EstimateResponse").GetProperty("properties").GetProperty("memory")));
         Assert.Contains("pipeline", check.Schema("CommunicationResponse").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+
+        // Error bands: null exactly where their figure can be (latency and throughput of a deployment that does not fit).
+        var bands = check.Schema("UncertaintyResponse");
+        Assert.True(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("tpotMs")));
+        Assert.False(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("weightsGiB")));
+        Assert.Equal(8, bands.GetProperty("required").GetArrayLength());
+        Assert.False(OpenApiSchemaCheck.IsNullable(check.Schema("EstimateResponse").GetProperty("properties").GetProperty("uncertainty")));
+        var point = check.Schema("SweepPointResponse").GetProperty("properties");
+        Assert.True(OpenApiSchemaCheck.IsNullable(point.GetProperty("tpotMsLow")));
+        Assert.False(OpenApiSchemaCheck.IsNullable(point.GetProperty("kvCachePoolGiBLow")));
+        Assert.False(OpenApiSchemaCheck.IsNullable(check.Schema("CollectiveResponse").GetProperty("properties").GetProperty("uncertainty")));
         Assert.Equal("object", check.Schema("HuggingFaceConfig").GetProperty("type").GetString());
     }
 

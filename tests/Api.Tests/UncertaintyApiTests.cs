@@ -66,6 +66,25 @@ public sealed class UncertaintyApiTests(SizingApiFixture fixture)
     }
 
     [Fact]
+    public async Task PostEstimate_DeploymentThatDoesNotFit_HasMemoryBandsButNoLatencyOrThroughputBands()
+    {
+        // 70B bf16 weights (~131 GiB) on one 80 GB GPU: no latency or throughput figures, so no bands for them either.
+        var reply = await fixture.CreateClient().PostAsync("/v1/estimates", """
+            { "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 128, "outputTokens": 128 } }
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.False(reply.Json.GetProperty("fits").GetBoolean());
+        var u = reply.Json.GetProperty("uncertainty");
+        foreach (var figure in new[] { "ttftMs", "tpotMs", "e2eMs", "outputTokensPerSecond", "outputTokensPerSecondPerUser" })
+        {
+            Assert.Equal(JsonValueKind.Null, u.GetProperty(figure).ValueKind);
+        }
+
+        AssertBrackets(u.GetProperty("weightsGiB"), reply.Json.GetProperty("memory").GetProperty("perGpu").GetProperty("weightsGiB").GetDouble());
+    }
+
+    [Fact]
     public async Task PostSweep_EveryPoint_HasFlatLowAndHighEdges()
     {
         const string body = """
