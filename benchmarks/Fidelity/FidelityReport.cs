@@ -60,4 +60,30 @@ public static class FidelityReport
 
         return text.ToString();
     }
+
+    /// <summary>Every prediction as CSV (the row's identifying columns, measured, predicted, error) for analysis outside the harness.</summary>
+    public static string Csv(IReadOnlyList<Prediction> predictions)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        string[] columns = ["id", "source", "family", "metric", "model_id", "gpu_id", "tp", "pp", "ep", "weights_precision", "engine", "batching", "statistic", "concurrency", "input_tokens", "output_tokens"];
+        var text = new StringBuilder();
+        text.AppendLine(string.Join(',', columns) + ",measured,predicted,ape,refusal,notes");
+        foreach (var p in predictions)
+        {
+            var fields = columns.Select(c => c == "family" ? p.Family : p.Case[c]).ToList();
+            fields.Add(p.Case.Value.ToString(CultureInfo.InvariantCulture));
+            fields.Add(p.Predicted?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
+            fields.Add(p.AbsolutePercentageError?.ToString("0.0", CultureInfo.InvariantCulture) ?? string.Empty);
+            fields.Add(p.Refusal ?? string.Empty);
+            fields.Add(p.Case["notes"]);
+            text.AppendLine(string.Join(',', fields.Select(Quote)));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Quote(string field) =>
+        field.Contains(',', StringComparison.Ordinal) || field.Contains('"', StringComparison.Ordinal) || field.Contains('\n', StringComparison.Ordinal)
+            ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : field;
 }

@@ -2,15 +2,20 @@ using Sizing.Domain.Catalog;
 using Sizing.Fidelity;
 
 // Predicts every measured case through the domain services and reports absolute percentage error per metric family.
-// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune]
+// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune] [--dump predictions.csv]
 var worst = 15;
 var tune = false;
+string? dump = null;
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--worst" && i + 1 < args.Length)
     {
         worst = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+    }
+    else if (args[i] == "--dump" && i + 1 < args.Length)
+    {
+        dump = args[++i];
     }
     else if (args[i] == "--tune")
     {
@@ -46,6 +51,11 @@ if (tune)
 }
 
 var predictions = rows.Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn)).ToList();
+
+if (dump is not null)
+{
+    File.WriteAllText(dump, FidelityReport.Csv(predictions));
+}
 
 Console.WriteLine($"{predictions.Count} cases from {string.Join(", ", files.Select(Path.GetFileName))}");
 Console.Write(FidelityReport.Render(predictions, worst));
