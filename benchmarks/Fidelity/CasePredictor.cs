@@ -115,10 +115,13 @@ public static partial class CasePredictor
         }
 
         var performance = PerformanceEstimator.Estimate(input, memory, assumptions);
+        var statistic = row["statistic"];
         double? value = row.Metric switch
         {
-            "ttft_ms" => performance.Ttft.Milliseconds,
-            "tpot_ms" => performance.Tpot.Milliseconds,
+            "ttft_ms" => Quantile(performance.Ttft, performance.TtftPercentiles, statistic).Milliseconds,
+            "tpot_ms" => Quantile(performance.Tpot, performance.TpotPercentiles, statistic).Milliseconds,
+            "e2e_ms" when statistic is "median" or "p50" or "p90" or "p99" =>
+                (Quantile(performance.Ttft, performance.TtftPercentiles, statistic) + (Quantile(performance.Tpot, performance.TpotPercentiles, statistic) * Math.Max(0, input.OutputTokens - 1))).Milliseconds,
             "e2e_ms" or "batch_e2e_ms" => performance.E2e.Milliseconds,
             "output_tok_s" => performance.OutputTokensPerSecond,
             "output_tok_s_per_gpu" => performance.OutputTokensPerSecond / input.Memory.Parallelism.GpusPerReplica,
@@ -129,6 +132,32 @@ public static partial class CasePredictor
             ? new Prediction(row, family, null, $"metric '{row.Metric}' is not predicted")
             : new Prediction(row, family, value, null);
     }
+
+    /// <summary>The estimate behind a row's prediction, spelled out for analysis.</summary>
+    public static string Explain(CaseRow row, HardwareCatalog catalog, PerformanceAssumptions? assumptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var input = Input(row, catalog);
+        var memory = MemoryEstimator.Estimate(input.Memory);
+        var p = PerformanceEstimator.Estimate(input, memory, assumptions);
+        var d = p.DecodeStep;
+        var f = p.Prefill;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{row.Id} {row.Metric} {row["statistic"]} measured {row.Value} | {input.Arrival} clients={input.Memory.Concurrency} requests={input.Requests} rate={input.RequestsPerSecond}\n" +
+            $"  capacity {p.Capacity} running {p.Running:0.#} waiting {p.Waiting:0.#} batched {memory.MaxNumBatchedTokens} maxSeqs {memory.MaxNumSeqs} pool {memory.KvCachePool.GiB:0.##} GiB fits {memory.Fits}\n" +
+            $"  TTFT {p.Ttft.Milliseconds:0.##} (p50 {p.TtftPercentiles.P50.Milliseconds:0.##} p90 {p.TtftPercentiles.P90.Milliseconds:0.##} p99 {p.TtftPercentiles.P99.Milliseconds:0.##}) TPOT {p.Tpot.Milliseconds:0.###} (p90 {p.TpotPercentiles.P90.Milliseconds:0.###} p99 {p.TpotPercentiles.P99.Milliseconds:0.###}) E2E {p.E2e.Milliseconds:0.#} tok/s {p.OutputTokensPerSecond:0.#}\n" +
+            $"  decode step: kernels {d.Kernels.Milliseconds:0.###} (memory {d.Memory.Milliseconds:0.###} compute {d.Compute.Milliseconds:0.###}) comm {d.Communication.Milliseconds:0.###} floor {d.LayerOverhead.Milliseconds:0.###}\n" +
+            $"  prefill step: kernels {f.Kernels.Milliseconds:0.###} (memory {f.Memory.Milliseconds:0.###} compute {f.Compute.Milliseconds:0.###}) comm {f.Communication.Milliseconds:0.###} floor {f.LayerOverhead.Milliseconds:0.###}");
+    }
+
+    /// <summary>The figure a row's statistic names: the mean, or a percentile over the run's requests.</summary>
+    private static Seconds Quantile(Seconds mean, LatencyPercentiles percentiles, string statistic) => statistic switch
+    {
+        "median" or "p50" => percentiles.P50,
+        "p90" => percentiles.P90,
+        "p99" => percentiles.P99,
+        _ => mean,
+    };
 
     /// <summary>The estimate request a row describes.</summary>
     public static DeploymentInput Input(CaseRow row, HardwareCatalog catalog)
@@ -148,6 +177,7 @@ public static partial class CasePredictor
             ?? (row.Kind == "memory" && input + output == 0 ? model.MaxPositionEmbeddings : Math.Max(1, input + output));
         var sequence = row.Kind == "memory" ? maxModelLength : Math.Max(1, input + output);
         int? concurrency = row["batching"] is "static" or "continuous-concurrency" ? row.Int("concurrency") : null;
+        var (arrival, rate, requests) = Load(row);
         var memory = new MemoryInput(
             model, gpu, parallelism, weights, kv, engine, Math.Max(maxModelLength, sequence), sequence, concurrency,
             row.NoteNumber("mem_fraction_static") ?? row.NoteNumber("gpu_memory_utilization"),
@@ -158,7 +188,24 @@ public static partial class CasePredictor
             EnforceEager: string.Equals(row.Note("enforce_eager"), "true", StringComparison.OrdinalIgnoreCase));
         var count = Math.Max(row.Int("gpu_count") ?? parallelism.GpusPerReplica, parallelism.GpusPerReplica);
         return new DeploymentInput(memory, Topology(row, gpu, count), Math.Max(1, input), output,
-            row["batching"] == "static" ? Batching.Static : Batching.Continuous);
+            row["batching"] == "static" ? Batching.Static : Batching.Continuous, arrival, rate, requests);
+    }
+
+    /// <summary>How a row's benchmark sent its requests (calibration/README.md batching values, notes num_prompts= and request_rate=).</summary>
+    /// <remarks>continuous-concurrency: N clients in a closed loop over num_prompts requests; continuous-rate: request_rate per
+    /// second, or all at once when it is inf; offline-max: every request queued at once (a burst of num_prompts, else the
+    /// engine kept full).</remarks>
+    private static (Arrival Arrival, double? Rate, int? Requests) Load(CaseRow row)
+    {
+        var requests = (int?)row.NoteNumber("num_prompts") ?? (int?)row.NoteNumber("num_requests");
+        var rate = row.NoteNumber("request_rate");
+        return row["batching"] switch
+        {
+            "continuous-rate" when rate is { } r && double.IsFinite(r) => (Arrival.Rate, r, requests),
+            "continuous-rate" => (Arrival.Burst, null, requests ?? 1000),
+            "offline-max" when requests is not null => (Arrival.Burst, null, requests),
+            _ => (Arrival.Steady, null, requests),
+        };
     }
 
     /// <summary>The engine release a row's notes name (vllm_version= / sglang_version=); a vLLM row that says only "V0" ran

@@ -2,10 +2,12 @@ using Sizing.Domain.Catalog;
 using Sizing.Fidelity;
 
 // Predicts every measured case through the domain services and reports absolute percentage error per metric family.
-// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune] [--dump predictions.csv]
+// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune] [--dump predictions.csv] [--explain id-prefix] [--set Name=value | engine.Name=value]
 var worst = 15;
 var tune = false;
 string? dump = null;
+string? explain = null;
+var assumptions = Sizing.Domain.Performance.PerformanceAssumptions.Default;
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
@@ -16,6 +18,14 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--dump" && i + 1 < args.Length)
     {
         dump = args[++i];
+    }
+    else if (args[i] == "--explain" && i + 1 < args.Length)
+    {
+        explain = args[++i];
+    }
+    else if (args[i] == "--set" && i + 1 < args.Length)
+    {
+        assumptions = ConstantSettings.Apply(assumptions, args[++i]);
     }
     else if (args[i] == "--tune")
     {
@@ -50,7 +60,17 @@ if (tune)
     return;
 }
 
-var predictions = rows.Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn)).ToList();
+if (explain is not null)
+{
+    foreach (var row in rows.Where(r => r.Id.StartsWith(explain, StringComparison.Ordinal)))
+    {
+        Console.WriteLine(CasePredictor.Explain(row, HardwareCatalog.BuiltIn, assumptions));
+    }
+
+    return;
+}
+
+var predictions = rows.Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn, assumptions)).ToList();
 
 if (dump is not null)
 {

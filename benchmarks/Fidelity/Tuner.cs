@@ -61,26 +61,19 @@ public static class Tuner
             .Sum(s => s.Median + (0.5 * s.P90));
     }
 
-    private const int FieldCount = 10;
+    private const int FieldCount = 4;
 
     private static PerformanceAssumptions? With(PerformanceAssumptions a, Engine engine, int field, double factor)
     {
-        // Physical ranges: published kernels reach 60-90 % of HBM, 35-80 % of tensor peak; engines with CUDA graphs spend
-        // well under a few milliseconds per step outside kernels. A fit that wants more is fitting noise.
+        // Physical ranges: engines with CUDA graphs spend well under a few milliseconds per step outside kernels, a layer's
+        // small kernels cost a few µs each, an API server tens of milliseconds at most. A fit that wants more is fitting noise.
         var p = a.For(engine);
-        static double Clamp(double v, double low, double high) => Math.Clamp(v, low, high);
         EngineProfile? next = field switch
         {
-            0 => p with { HbmEfficiency = Clamp(p.HbmEfficiency * factor, 0.6, 0.92) },
-            1 => p with { ComputeEfficiency = Clamp(p.ComputeEfficiency * factor, 0.35, 0.8) },
-            2 => p with { LowPrecisionComputeEfficiency = Clamp(p.LowPrecisionComputeEfficiency * factor, 0.3, 0.8) },
-            3 => p with { KvReadEfficiency = Clamp(p.KvReadEfficiency * factor, 0.3, 0.92) },
-            4 => p with { RooflineSharpness = Clamp(p.RooflineSharpness * factor, 1.5, 8) },
-            5 => p with { HalfSaturationTokens = Clamp(p.HalfSaturationTokens * factor, 8, 256) },
-            6 => p with { AttentionEfficiency = Clamp(p.AttentionEfficiency * factor, 0.3, 0.8) },
-            7 => p with { StepOverheadUs = Clamp(p.StepOverheadUs * factor, 50, 3000) },
-            8 => p with { LayerOverheadUs = Clamp(p.LayerOverheadUs * factor, 0.5, 12) },
-            9 => p with { RequestOverheadUs = Clamp(p.RequestOverheadUs * factor, 100, 30_000) },
+            0 => p with { StepOverheadUs = Math.Clamp(p.StepOverheadUs * factor, 20, 3000) },
+            1 => p with { LayerFloorUs = Math.Clamp(p.LayerFloorUs * factor, 1, 40) },
+            2 => p with { RequestOverheadUs = Math.Clamp(p.RequestOverheadUs * factor, 100, 100_000) },
+            3 => p with { SequenceStepUs = Math.Clamp(Math.Max(p.SequenceStepUs, 1) * factor, 0, 200) },
             _ => null,
         };
         return next is null ? null : engine switch

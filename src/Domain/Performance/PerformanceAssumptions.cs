@@ -2,34 +2,30 @@ using Sizing.Domain.Deployment;
 
 namespace Sizing.Domain.Performance;
 
-/// <summary>The efficiencies and overheads the performance model assumes, per engine, with their sources.</summary>
+/// <summary>The engine costs and the few kernel constants the performance model assumes, each with what it is: a measured fact,
+/// a fit (rows and sources), or an assumption.</summary>
 /// <remarks>
-/// Every value is calibrated against the public measured set (shared/calibration/cases-public.csv) through the fidelity
-/// benchmark (benchmarks/Fidelity), never per row: one profile per engine, shared by every model, GPU and shape.
+/// Bandwidth, GEMM throughput and per-GEMM latency are per-GPU catalog facts (<see cref="Catalog.GpuAchievable"/>); what is
+/// here belongs to the engine (scheduler, small kernels, API server) or to a kernel family on every GPU.
 /// </remarks>
 public sealed record PerformanceAssumptions
 {
     public static PerformanceAssumptions Default { get; } = new();
 
-    /// <summary>vLLM V1 with CUDA graphs and its custom all-reduce.</summary>
-    /// <remarks>
-    /// No public vLLM latency rows to fit: compute efficiencies follow the TensorRT-LLM and LMDeploy fits, while bandwidth
-    /// efficiency and overheads reproduce vLLM's published single-stream speed (Llama-3.1-8B bf16 on H100 ≈ 150 tok/s,
-    /// ITL ≈ 6.5 ms); the request overhead stands for its OpenAI server (tokenisation, detokenisation, HTTP).
-    /// </remarks>
-    public EngineProfile Vllm { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 400, 3, 3000);
+    /// <summary>vLLM V1: CUDA graphs for decode, piecewise graphs for mixed steps, an OpenAI API server in front.</summary>
+    public EngineProfile Vllm { get; init; } = new(StepOverheadUs: 300, SequenceStepUs: 0, LayerFloorUs: 6, RequestOverheadUs: 25_000, ReservesWholeSequence: false);
 
-    /// <summary>SGLang: same kernels family as vLLM, lighter scheduler.</summary>
-    public EngineProfile Sglang { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 300, 3, 2000);
+    /// <summary>SGLang: the same kernel families as vLLM, its own scheduler and API server.</summary>
+    public EngineProfile Sglang { get; init; } = new(StepOverheadUs: 300, SequenceStepUs: 0, LayerFloorUs: 6, RequestOverheadUs: 15_000, ReservesWholeSequence: false);
 
-    /// <summary>TensorRT-LLM: fused kernels, in-flight batching, C++ runtime.</summary>
-    public EngineProfile Trtllm { get; init; } = new(0.75, 0.715, 0.46, 0.65, 1.68, 43, 0.74, 967, 4.8, 889);
+    /// <summary>TensorRT-LLM: fused kernels, a C++ in-flight batching runtime, GUARANTEED_NO_EVICT admission.</summary>
+    public EngineProfile Trtllm { get; init; } = new(StepOverheadUs: 300, SequenceStepUs: 0, LayerFloorUs: 4, RequestOverheadUs: 1_000, ReservesWholeSequence: true);
 
     /// <summary>LMDeploy TurboMind.</summary>
-    public EngineProfile Lmdeploy { get; init; } = new(0.62, 0.68, 0.50, 0.92, 1.5, 24, 0.62, 50, 0.5, 9015);
+    public EngineProfile Lmdeploy { get; init; } = new(StepOverheadUs: 100, SequenceStepUs: 0, LayerFloorUs: 4, RequestOverheadUs: 9_000, ReservesWholeSequence: false);
 
     /// <summary>A plain PyTorch server (gpt-fast, HF): torch.compile kernels, NCCL all-reduce.</summary>
-    public EngineProfile Generic { get; init; } = new(0.75, 0.60, 0.45, 0.60, 2.7, 24, 0.45, 650, 8.2, 1000);
+    public EngineProfile Generic { get; init; } = new(StepOverheadUs: 300, SequenceStepUs: 0, LayerFloorUs: 8, RequestOverheadUs: 1_000, ReservesWholeSequence: false);
 
     /// <summary>Activation bytes per element moved between TP ranks and pipeline stages (16-bit even when weights are quantized).</summary>
     public double ActivationBytes { get; init; } = 2;
@@ -43,15 +39,33 @@ public sealed record PerformanceAssumptions
     /// stages alone would give ~1.96×, 3.5×, 5.4×.</remarks>
     public double PipelineSkew { get; init; } = 0.04;
 
-    /// <summary>Share of the dense weight-streaming bandwidth that grouped expert GEMMs reach: many small per-expert matrices,
+    /// <summary>Share of the GPU's weight-streaming bandwidth that grouped expert GEMMs reach: many small per-expert matrices,
     /// each with a handful of tokens, stream less efficiently than one large GEMM.</summary>
-    /// <remarks>Fitted to the 27 public MoE rows (Mixtral under gpt-fast, Llama-4 and Qwen3-MoE under TensorRT-LLM): at 1.0 they
-    /// sit 22 % optimistic at the median, at 0.6 within 5 %.</remarks>
-    public double ExpertBandwidthShare { get; init; } = 0.6;
+    /// <remarks>Measured: torch._grouped_mm over 32-128 touched experts streams 2.9-3.3 TB/s on H200, 71-81 % of the 4.1 TB/s a
+    /// dense GEMM reaches (benchmarks/GpuProbe/h200-2026-11-30-decode-costs.csv, grouped rows, DeepSeek-V3, Qwen3-235B and
+    /// gpt-oss expert shapes).</remarks>
+    public double ExpertBandwidthShare { get; init; } = 0.78;
 
     /// <summary>Tokens of the most loaded expert over the mean under top-k routing (load imbalance of EP groups).</summary>
     /// <remarks>DeepSeek-V3 report and DeepEP measurements put per-GPU token skew near 1.1–1.3 without EPLB; 1.2 is assumed.</remarks>
     public double ExpertImbalance { get; init; } = 1.2;
+
+    /// <summary>Share of the GPU's large-M bf16 GEMM throughput that causal prefill attention reaches.</summary>
+    /// <remarks>Measured: 572 TFLOP/s at 16k tokens against 700 for bf16 GEMMs on the H200 probe (benchmarks/GpuProbe); shorter
+    /// prompts fall below it through the per-kernel latency.</remarks>
+    public double AttentionShare { get; init; } = 0.8;
+
+    /// <summary>Exponent q of the smooth roofline (t_mem^q + t_compute^q)^(1/q) of one GEMM.</summary>
+    /// <remarks>Measured: q = 4 with t_mem = bytes/bandwidth + per-GEMM latency fits the H200 probe's GEMM-vs-M curves (M = 1 to
+    /// 16,384) within a few per cent (benchmarks/GpuProbe/README.md).</remarks>
+    public double RooflineSharpness { get; init; } = 4;
+
+    /// <summary>Rows of one tensor-core tile: an expert that receives fewer tokens still pays for a whole tile of math.</summary>
+    /// <remarks>vLLM's and SGLang's fused_moe Triton configs use BLOCK_SIZE_M = 16 for decode-sized batches (the mma.sync m16 tile).</remarks>
+    public double TileRows { get; init; } = 16;
+
+    /// <summary>Share of the isolated large-M GEMM throughput a whole forward pass sustains.</summary>
+    public double SustainedComputeShare { get; init; } = 1;
 
     public EngineProfile For(Engine engine) => engine switch
     {
@@ -68,23 +82,21 @@ public sealed record PerformanceAssumptions
         var p = For(engine);
         return
         [
-            new("hbmEfficiency", p.HbmEfficiency, "fraction", Calibrated + "; decode kernels reach 60-85 % of peak HBM (docs/formulas.md §3)"),
-            new("computeEfficiency", p.ComputeEfficiency, "fraction", Calibrated + "; planning band 0.4-0.6 MFU (docs/formulas.md §1.5)"),
-            new("lowPrecisionComputeEfficiency", p.LowPrecisionComputeEfficiency, "fraction", Calibrated + "; fp8/fp4 GEMMs reach a smaller share of their doubled peak"),
-            new("kvReadEfficiency", p.KvReadEfficiency, "fraction", Calibrated + "; paged-attention decode reads the KV cache below weight-streaming bandwidth"),
-            new("rooflineSharpness", p.RooflineSharpness, "exponent", Calibrated + "; smooth max of memory and compute time near the ridge point"),
-            new("gemmHalfSaturationTokens", p.HalfSaturationTokens, "tokens", Calibrated + "; small-M GEMMs under-fill the SMs"),
-            new("attentionEfficiency", p.AttentionEfficiency, "fraction", Calibrated + "; FlashAttention-2 reaches 50-70 % of peak"),
-            new("stepOverheadUs", p.StepOverheadUs, "us", Calibrated + "; scheduler, sampler and launch gaps per engine step"),
-            new("layerOverheadUs", p.LayerOverheadUs, "us", Calibrated + "; per-layer small kernels per step"),
-            new("requestOverheadUs", p.RequestOverheadUs, "us", Calibrated + "; admission, tokenisation and first-token sampling and streaming, once per request"),
+            new("stepOverheadUs", p.StepOverheadUs, "us", Assumed + "; scheduler, input preparation, sampler and launches per engine step"),
+            new("sequenceStepUs", p.SequenceStepUs, "us", Assumed + "; per sequence sampled in a step: scheduling, sampling, detokenising and streaming its token"),
+            new("layerFloorUs", p.LayerFloorUs, "us", Assumed + "; norms, rotary, KV write, activation per layer; a graph-replayed small kernel costs ~1 µs on H200 (benchmarks/GpuProbe)"),
+            new("requestOverheadUs", p.RequestOverheadUs, "us", Assumed + "; API server parsing, tokenisation, admission and first-token streaming, once per request"),
+            new("reservesWholeSequence", p.ReservesWholeSequence ? 1 : 0, "flag", "admission: 1 = KV for prompt + output reserved up front (TensorRT-LLM GUARANTEED_NO_EVICT), 0 = blocks allocated as tokens arrive (vLLM, SGLang)"),
             new("activationBytes", ActivationBytes, "bytes", "activations travel in 16-bit between ranks (vLLM, TensorRT-LLM)"),
             new("communicationOverlap", CommunicationOverlap, "fraction", "tensor-parallel all-reduces sit on the critical path in decode (vLLM, TensorRT-LLM)"),
             new("pipelineSkew", PipelineSkew, "fraction per micro-batch", "fitted to TensorRT-LLM PP 1-8 throughput on RTX PRO 6000 (perf-overview): unequal micro-batches make stages wait"),
-            new("expertBandwidthShare", ExpertBandwidthShare, "fraction of hbmEfficiency", "fitted to the public MoE rows (Mixtral gpt-fast, Llama-4 and Qwen3-MoE TensorRT-LLM): grouped expert GEMMs stream below dense GEMMs"),
-            new("expertImbalance", ExpertImbalance, "ratio", "busiest expert group over the mean under top-k routing without load balancing (DeepEP, DeepSeek-V3 report)"),
+            new("expertBandwidthShare", ExpertBandwidthShare, "fraction of the GPU's streaming bandwidth", "measured: grouped expert GEMMs stream 2.9-3.3 of the 4.1 TB/s dense GEMMs reach on H200 (benchmarks/GpuProbe)"),
+            new("expertImbalance", ExpertImbalance, "ratio", "assumption: busiest expert group over the mean under top-k routing without load balancing (DeepEP, DeepSeek-V3 report)"),
+            new("attentionShare", AttentionShare, "fraction of bf16 GEMM throughput", "measured: causal prefill attention 572 vs GEMM 700 TFLOP/s on H200 (benchmarks/GpuProbe)"),
+            new("rooflineSharpness", RooflineSharpness, "exponent", "measured: q = 4 fits the H200 probe's GEMM-vs-M curves (benchmarks/GpuProbe)"),
+            new("tileRows", TileRows, "rows", "assumption: tile height of grouped expert GEMMs at decode (fused_moe BLOCK_SIZE_M = 16)"),
         ];
     }
 
-    private const string Calibrated = "this engine's profile, fitted to the public measured cases (tests/Domain.Tests/TestData/cases-public.csv) within physical ranges (benchmarks/Fidelity --tune)";
+    private const string Assumed = "this engine's profile";
 }
