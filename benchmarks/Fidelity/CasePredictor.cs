@@ -188,24 +188,15 @@ public static partial class CasePredictor
             EnforceEager: string.Equals(row.Note("enforce_eager"), "true", StringComparison.OrdinalIgnoreCase));
         var count = Math.Max(row.Int("gpu_count") ?? parallelism.GpusPerReplica, parallelism.GpusPerReplica);
         return new DeploymentInput(memory, Topology(row, gpu, count), Math.Max(1, input), output,
-            row["batching"] == "static" ? Batching.Static : Batching.Continuous, arrival, rate, requests);
+            BatchingNames.Of(EnumText.Find<BatchingMode>(row["batching"])).Batching, arrival, rate, requests);
     }
 
     /// <summary>How a row's benchmark sent its requests (calibration/README.md batching values, notes num_prompts= and request_rate=).</summary>
-    /// <remarks>continuous-concurrency: N clients in a closed loop over num_prompts requests; continuous-rate: request_rate per
-    /// second, or all at once when it is inf; offline-max: every request queued at once (a burst of num_prompts, else the
-    /// engine kept full).</remarks>
     private static (Arrival Arrival, double? Rate, int? Requests) Load(CaseRow row)
     {
         var requests = (int?)row.NoteNumber("num_prompts") ?? (int?)row.NoteNumber("num_requests");
-        var rate = row.NoteNumber("request_rate");
-        return row["batching"] switch
-        {
-            "continuous-rate" when rate is { } r && double.IsFinite(r) => (Arrival.Rate, r, requests),
-            "continuous-rate" => (Arrival.Burst, null, requests ?? 1000),
-            "offline-max" when requests is not null => (Arrival.Burst, null, requests),
-            _ => (Arrival.Steady, null, requests),
-        };
+        var (_, arrival, rate, run) = BatchingNames.Resolve(EnumText.Find<BatchingMode>(row["batching"]), null, row.NoteNumber("request_rate"), requests);
+        return (arrival, rate, run);
     }
 
     /// <summary>The engine release a row's notes name (vllm_version= / sglang_version=); a vLLM row that says only "V0" ran

@@ -19,10 +19,6 @@ namespace Sizing.Domain.Performance;
 /// </remarks>
 internal static class ContinuousBatching
 {
-    /// <summary>Requests an open-loop run is taken to last when the rate exceeds capacity and the run length is not given
-    /// (vllm bench serve's default --num-prompts).</summary>
-    public const int DefaultRunRequests = 1000;
-
     /// <summary>Fixed-point iterations of the steady state; the prompt load per step settles within a few.</summary>
     private const int Iterations = 5;
 
@@ -34,8 +30,10 @@ internal static class ContinuousBatching
         var flow = new Flow(input, model, limits);
         return input.Arrival switch
         {
+            // A burst of no stated size is an offline run that keeps the engine full.
+            Arrival.Burst when input.Requests is null && clients is null => flow.Steady(limits.MaxRunning, null),
             Arrival.Burst => flow.Burst(Math.Max(1, input.Requests ?? clients ?? limits.MaxRunning)),
-            Arrival.Rate when input.RequestsPerSecond is { } rate && rate > 0 => flow.Rate(rate, Math.Max(1, input.Requests ?? DefaultRunRequests)),
+            Arrival.Rate when input.RequestsPerSecond is { } rate && rate > 0 => flow.Rate(rate, Math.Max(1, input.Requests ?? BatchingNames.DefaultRunRequests)),
             _ => flow.Steady(Math.Max(1, clients ?? limits.MaxRunning), input.Requests),
         };
     }

@@ -130,9 +130,11 @@ internal sealed class LayoutEvaluation
 }
 
 /// <summary>The figures of one performance estimate the search compares.</summary>
-internal readonly record struct PerformancePoint(Seconds Ttft, Seconds Tpot, Seconds E2e, double OutputTokensPerSecond, double RequestsPerSecond)
+internal readonly record struct PerformancePoint(
+    Seconds Ttft, Seconds Tpot, Seconds E2e, double OutputTokensPerSecond, double RequestsPerSecond, Seconds TtftP99, Seconds TpotP99)
 {
     public double OutputTokensPerSecondPerUser => Tpot.Value > 0 ? 1 / Tpot.Value : 0;
 
-    public static PerformancePoint Of(PerformanceEstimate e) => new(e.Ttft, e.Tpot, e.E2e, e.OutputTokensPerSecond, e.RequestsPerSecond);
+    public static PerformancePoint Of(PerformanceEstimate e) =>
+        new(e.Ttft, e.Tpot, e.E2e, e.OutputTokensPerSecond, e.RequestsPerSecond, e.TtftPercentiles.P99, e.TpotPercentiles.P99);
 }

@@ -89,7 +89,7 @@ internal static class PlanBuilder
         var tokensPerHour = input.RequestsPerSecond * input.OutputTokens * 3600;
         var perMillion = tokensPerHour > 0 ? c.CostPerHourUsd / tokensPerHour * 1e6 : 0;
         return new Plan(rank, layout.Hardware, layout.Parallelism with { Data = c.Replicas }, layout.Weights, layout.KvCache, c.Concurrency,
-            c.RequestsPerSecond, c.Capacity, c.Utilization, c.Queueing, c.Ttft, estimate, deployment, c.CostPerHourUsd, perMillion,
+            c.RequestsPerSecond, c.Capacity, c.Utilization, c.Queueing, c.Ttft, c.TtftP99, estimate, deployment, c.CostPerHourUsd, perMillion,
             c.SaturatedPerGpu, true, layout.Forced, Why(state, c, performance, memory, perMillion), EngineCommandBuilder.For(input, c),
             Checklist(c, memory));
     }
@@ -157,7 +157,11 @@ internal static class PlanBuilder
         var e = c.Estimate;
         var ttft = Invariant($"TTFT {c.Ttft.Milliseconds:0.#} ms (engine {e.Ttft.Milliseconds:0.#} ms + queueing {c.Queueing.Milliseconds:0.#} ms at {c.Utilization:P0} load)");
         var tpot = Invariant($"TPOT {e.Tpot.Milliseconds:0.#} ms");
-        return Invariant($"meets the SLO: {ttft}{(slo.Ttft is { } t ? Invariant($" ≤ {t.Milliseconds:0.#} ms") : " (no target)")}; {tpot}{(slo.Tpot is { } p ? Invariant($" ≤ {p.Milliseconds:0.#} ms") : " (no target)")}");
+        var tails = Invariant($"; p99 TTFT {c.TtftP99.Milliseconds:0.#} ms{(slo.TtftP99 is { } t99 ? Invariant($" ≤ {t99.Milliseconds:0.#} ms") : "")}, p99 TPOT {e.TpotP99.Milliseconds:0.#} ms{(slo.TpotP99 is { } p99 ? Invariant($" ≤ {p99.Milliseconds:0.#} ms") : "")}");
+        var decided = slo.Binding(c.Ttft, c.TtftP99, e.Tpot, e.TpotP99) is { } binding
+            ? Invariant($"; the {binding.Name} target decided this plan ({binding.Figure.Milliseconds:0.#} of {binding.Target.Milliseconds:0.#} ms)")
+            : string.Empty;
+        return Invariant($"meets the SLO: {ttft}{(slo.Ttft is { } t ? Invariant($" ≤ {t.Milliseconds:0.#} ms") : " (no target)")}; {tpot}{(slo.Tpot is { } p ? Invariant($" ≤ {p.Milliseconds:0.#} ms") : " (no target)")}{tails}{decided}");
     }
 
     /// <summary>What became of a neighbouring layout, with the figure that decided it.</summary>

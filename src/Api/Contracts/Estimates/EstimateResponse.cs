@@ -11,6 +11,7 @@ namespace Sizing.Api.Contracts.Estimates;
 /// <param name="Communication">Tensor, pipeline and expert parallel communication per step; null when it does not fit.</param>
 /// <param name="Latency">Per-request latency at this concurrency; null when it does not fit.</param>
 /// <param name="Throughput">Per-replica throughput at this concurrency; null when it does not fit.</param>
+/// <param name="Load">How requests arrive, how many the engine runs at once and how many wait; null when it does not fit.</param>
 /// <param name="Performance">The decode and prefill steps the latency comes from, and what bounds them; null when it does not fit.</param>
 /// <param name="Warnings">Why it does not fit, and anything else worth knowing.</param>
 /// <param name="Assumptions">Every assumed constant used, with its value and source.</param>
@@ -23,15 +24,34 @@ public sealed record EstimateResponse(
     CommunicationResponse? Communication,
     LatencyResponse? Latency,
     ThroughputResponse? Throughput,
+    LoadResponse? Load,
     PerformanceResponse? Performance,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<AssumptionResponse> Assumptions);
 
-/// <summary>Latency of one request.</summary>
-/// <param name="TtftMs">Time to first token, ms: the prefill (plus the wait for a step under continuous batching). Example: 95.</param>
-/// <param name="TpotMs">Time per output token after the first, ms: one decode step through every stage. Example: 8.5.</param>
+/// <summary>Latency of one request: means, and percentiles over the requests of the run.</summary>
+/// <param name="TtftMs">Mean time to first token, ms: waiting for admission and for the step budget, then the prefill. Example: 95.</param>
+/// <param name="TpotMs">Mean time per output token after the first, ms: the steps a running request shares, prefill chunks of
+/// other requests included. Example: 8.5.</param>
 /// <param name="E2eMs">TTFT + (outputTokens − 1) × TPOT, ms; under static batching, the whole batch's time. Example: 2262.</param>
-public sealed record LatencyResponse(double TtftMs, double TpotMs, double E2eMs);
+/// <param name="TtftPercentilesMs">TTFT at p50, p90 and p99, ms.</param>
+/// <param name="TpotPercentilesMs">TPOT at p50, p90 and p99, ms.</param>
+public sealed record LatencyResponse(double TtftMs, double TpotMs, double E2eMs, PercentilesResponse TtftPercentilesMs, PercentilesResponse TpotPercentilesMs);
+
+/// <summary>A latency at the median and in the tail, ms.</summary>
+/// <param name="P50">Median.</param>
+/// <param name="P90">90th percentile.</param>
+/// <param name="P99">99th percentile.</param>
+public sealed record PercentilesResponse(double P50, double P90, double P99);
+
+/// <summary>The load on one replica and what the engine admits of it.</summary>
+/// <param name="Arrival">steady (closed-loop clients) | burst (all at once) | rate (open loop).</param>
+/// <param name="InFlight">Requests in flight, running or waiting: the clients, the burst, or rate × latency.</param>
+/// <param name="Running">Mean requests the engine runs at once.</param>
+/// <param name="Waiting">Mean requests waiting for admission.</param>
+/// <param name="Capacity">Most requests the engine runs at once: max_num_seqs, or what its KV pool holds at this workload.</param>
+/// <param name="Queues">True when requests wait for admission (past capacity): TTFT then includes the wait, TPOT and throughput plateau.</param>
+public sealed record LoadResponse(string Arrival, int InFlight, double Running, double Waiting, int Capacity, bool Queues);
 
 /// <summary>Throughput of one replica (all its GPUs).</summary>
 /// <param name="OutputTokensPerSecond">Output tokens per second of the replica. Example: 7100.</param>

@@ -85,7 +85,9 @@ public sealed record RecommendationPlanResponse(
 /// <param name="EngineTtftMs">TTFT without queueing, ms.</param>
 /// <param name="TpotMs">Time per output token after the first, ms. Example: 43.6.</param>
 /// <param name="E2eMs">Queueing + TTFT + (outputTokens − 1) × TPOT, ms.</param>
-public sealed record PlanLatencyResponse(double TtftMs, double QueueingMs, double EngineTtftMs, double TpotMs, double E2eMs);
+/// <param name="TtftP99Ms">TTFT 99 % of requests meet, queueing included, ms.</param>
+/// <param name="TpotP99Ms">TPOT 99 % of requests meet (other requests' prefill chunks slow some), ms.</param>
+public sealed record PlanLatencyResponse(double TtftMs, double QueueingMs, double EngineTtftMs, double TpotMs, double E2eMs, double TtftP99Ms, double TpotP99Ms);
 
 /// <summary>The node a plan assumes.</summary>
 /// <param name="GpusPerNode">GPUs per node. Example: 8.</param>
