@@ -68,36 +68,37 @@ internal static class ContinuousBatching
             var running = Math.Min(clients, limits.MaxRunning);
             var s = Serve(running, null);
             var tpot = s.Tpot;
+            var rate = s.Rate;
             Seconds ttft;
-            LatencyPercentiles ttftTail;
-            double rate;
+            Func<double, Seconds> steady;
             if (clients <= running)
             {
-                rate = s.Rate;
                 ttft = s.Ttft;
-                ttftTail = EngineTail(s);
+                steady = q => EngineQuantile(s, q);
             }
             else
             {
                 // Past capacity the engine completes requests at its plateau rate; Little's law gives the clients' E2E. The
                 // wait for a slot is N − B completions of desynchronised requests: a Gamma spread around its mean.
-                rate = s.Rate;
                 var e2eClient = Seconds.From(clients / rate);
-                ttft = Seconds.Max(s.Ttft, e2eClient - (tpot * (_out - 1)));
+                var queued = Seconds.Max(s.Ttft, e2eClient - (tpot * (_out - 1)));
                 var spread = Seconds.From(Math.Sqrt(clients - running) / rate);
-                ttftTail = new LatencyPercentiles(ttft, ttft + (spread * Z90), ttft + (spread * Z99));
+                ttft = queued;
+                steady = q => Seconds.Max(s.Fixed, queued + (spread * NormalQuantile(q)));
             }
 
+            var ttftAt = steady;
             if (requests is { } run && run > 0)
             {
-                // A benchmark run's first wave of clients arrives at once and queues for the step budget.
+                // A benchmark run's first wave of clients arrives at once and queues for the step budget; its first tokens are
+                // the run's slowest, so the run's upper tail is the wave's.
                 var wave = FirstWave(Math.Min(clients, running), s);
                 var share = Math.Min(1, (double)Math.Min(clients, run) / run);
                 ttft = (wave.Mean * share) + (ttft * (1 - share));
-                ttftTail = new LatencyPercentiles(
-                    Blend(wave.At(0.5), ttftTail.P50, share), Blend(wave.At(0.9), ttftTail.P90, share), Blend(wave.At(0.99), ttftTail.P99, share));
+                ttftAt = q => q > 1 - share ? wave.At((q - (1 - share)) / share) : steady(q / (1 - share));
             }
 
+            var ttftTail = new LatencyPercentiles(ttftAt(0.5), ttftAt(0.9), ttftAt(0.99));
             return Figures(clients, s, ttft, tpot, rate, running, Math.Max(0, clients - running), ttftTail);
         }
 
@@ -246,17 +247,43 @@ internal static class ContinuousBatching
 
         /// <summary>TTFT quantiles of an admitted request: the fixed part, a uniform wait for the step in progress, and an
         /// M/D/1 wait (none with probability 1 − ρ, else roughly exponential).</summary>
-        private static LatencyPercentiles EngineTail(Service s)
+        private static LatencyPercentiles EngineTail(Service s) =>
+            new(EngineQuantile(s, 0.5), EngineQuantile(s, 0.9), EngineQuantile(s, 0.99));
+
+        private static Seconds EngineQuantile(Service s, double q)
         {
-            Seconds At(double q)
+            var queue = s.Busy > 0 && q > 1 - s.Busy
+                ? s.QueueWait / s.Busy * Math.Log(s.Busy / (1 - q))
+                : Seconds.Zero;
+            return s.Fixed + (s.Residual * (2 * q)) + queue;
+        }
+
+        /// <summary>The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9).</summary>
+        private static double NormalQuantile(double p)
+        {
+            p = Math.Clamp(p, 1e-9, 1 - 1e-9);
+            double[] a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+            double[] b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+            double[] c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
+            double[] d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
+            if (p < 0.02425)
             {
-                var queue = s.Busy > 0 && q > 1 - s.Busy
-                    ? s.QueueWait / s.Busy * Math.Log(s.Busy / (1 - q))
-                    : Seconds.Zero;
-                return s.Fixed + (s.Residual * (2 * q)) + queue;
+                var t = Math.Sqrt(-2 * Math.Log(p));
+                var numerator = (((((((((c[0] * t) + c[1]) * t) + c[2]) * t) + c[3]) * t) + c[4]) * t) + c[5];
+                var denominator = (((((((d[0] * t) + d[1]) * t) + d[2]) * t) + d[3]) * t) + 1;
+                return numerator / denominator;
             }
 
-            return new LatencyPercentiles(At(0.5), At(0.9), At(0.99));
+            if (p > 1 - 0.02425)
+            {
+                return -NormalQuantile(1 - p);
+            }
+
+            var u = p - 0.5;
+            var r = u * u;
+            var top = ((((((((((a[0] * r) + a[1]) * r) + a[2]) * r) + a[3]) * r) + a[4]) * r) + a[5]) * u;
+            var bottom = (((((((((b[0] * r) + b[1]) * r) + b[2]) * r) + b[3]) * r) + b[4]) * r) + 1;
+            return top / bottom;
         }
 
         /// <summary>TPOT quantiles over requests: each of a request's out − 1 steps carries prompt work with probability f, so
@@ -275,7 +302,6 @@ internal static class ContinuousBatching
             return new LatencyPercentiles(tpot, At(Z90), At(Z99));
         }
 
-        private static Seconds Blend(Seconds a, Seconds b, double share) => (a * share) + (b * (1 - share));
     }
 
     /// <summary>A wave's prefill: <paramref name="Steps"/> full-budget steps of <paramref name="Step"/> each.</summary>

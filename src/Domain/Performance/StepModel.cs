@@ -79,7 +79,8 @@ internal sealed class StepModel
         // Attention projections, plus the small replicated matrices (norms, routers, MLA down-projections) streamed with them.
         var attentionParameters = ((p.AttentionSharded / (double)tp) + (p.AttentionKv * (double)model.KvHeadsPerRank(tp) / model.KvHeads)) / layers;
         var replicated = (double)p.Replicated / layers;
-        _attention = new GemmGroup(StageLayers, model.Mla is null ? 2 : 4,
+        // MLA: fused q_a/kv_a down-projection, q_b, the absorbed k and v up-projections (two batched GEMMs) and o.
+        _attention = new GemmGroup(StageLayers, model.Mla is null ? 2 : 5,
             Bytes.Rounded((attentionParameters * linear) + (replicated * wide)), 2 * (attentionParameters + replicated));
 
         var moe = model.Moe;
@@ -130,7 +131,7 @@ internal sealed class StepModel
             + Head(logits, ref memory, ref compute);
 
         var communication = Communication(rows);
-        var floor = Seconds.FromMicroseconds(_profile.LayerFloorUs * StageLayers);
+        var floor = Seconds.FromMicroseconds((_profile.LayerFloorUs * StageLayers) + (rows > 0 ? _assumptions.MoeLayerFloorUs * _moeLayers : 0));
         return new StepCost(kernels, memory, compute, communication.Exposed, floor, communication, logits);
     }
 
