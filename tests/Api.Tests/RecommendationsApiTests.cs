@@ -10,6 +10,27 @@ public sealed class RecommendationsApiTests(SizingApiFixture fixture)
     private const string Route = "/v1/recommendations";
 
     [Fact]
+    public async Task Post_TpotP99Slo_JudgesTheTailAndSaysWhichTargetDecided()
+    {
+        // The source article's target is "under 50 ms p99": the plan must meet TPOT at the 99th percentile, where other requests'
+        // prefill chunks slow some decode steps, and it says so.
+        const string body = """
+            { "model": "llama-3-70b",
+              "hardware": { "gpus": ["a100-sxm-80gb"], "maxGpus": 8, "gpusPerNode": 8, "intraNode": "nvswitch" },
+              "workload": { "inputTokens": 2048, "outputTokens": 256, "requestsPerSecond": 2 },
+              "slo": { "tpotP99Ms": 50 }, "precisions": ["bf16"] }
+            """;
+
+        var (status, _, root) = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var best = root.GetProperty("recommendations")[0];
+        var latency = best.GetProperty("latency");
+        Assert.InRange(latency.GetProperty("tpotP99Ms").GetDouble(), latency.GetProperty("tpotMs").GetDouble(), 50);
+        Assert.Contains(best.GetProperty("why").EnumerateArray(), w => w.GetString()!.Contains("the TPOT p99 target decided this plan", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Post_Llama70bOnEightA100NvLink_RecommendsTensorParallelInsideTheNode()
     {
         // Article scenario 1: Llama-3-70B on one DGX A100 (8 × A100-80GB, NVSwitch). bf16 weights are 131 GiB, so at least

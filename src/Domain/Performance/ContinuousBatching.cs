@@ -90,12 +90,12 @@ internal static class ContinuousBatching
             var ttftAt = steady;
             if (requests is { } run && run > 0)
             {
-                // A benchmark run's first wave of clients arrives at once and queues for the step budget; its first tokens are
-                // the run's slowest, so the run's upper tail is the wave's.
+                // A benchmark run's first wave of clients arrives at once and queues for the step budget: the run's TTFTs are a
+                // mixture of the wave's and the steady state's.
                 var wave = FirstWave(Math.Min(clients, running), s);
                 var share = Math.Min(1, (double)Math.Min(clients, run) / run);
                 ttft = (wave.Mean * share) + (ttft * (1 - share));
-                ttftAt = q => q > 1 - share ? wave.At((q - (1 - share)) / share) : steady(q / (1 - share));
+                ttftAt = Mixture(wave.At, steady, share);
             }
 
             var ttftTail = new LatencyPercentiles(ttftAt(0.5), ttftAt(0.9), ttftAt(0.99));
@@ -197,9 +197,13 @@ internal static class ContinuousBatching
             for (var i = 0; i < Iterations; i++)
             {
                 // Own prompt chunk; other prompts share the step only when prompt work fills every step.
+                // A prompt longer than the budget takes full-budget steps and then a step for what remains.
                 var alongside = mixed >= 1 ? seen : 0;
+                var last = _in - ((chunks - 1) * budget);
                 prefillStep = model.Cost(perMicroBatch, Context, Math.Min(budget, chunk + alongside), _in, perMicroBatch + 1);
-                var ownPrefill = PerformanceEstimator.Latency(model, prefillStep, _stages, perMicroBatch + chunk + alongside) * chunks;
+                var lastStep = chunks > 1 ? model.Cost(perMicroBatch, Context, Math.Min(budget, last + alongside), _in, perMicroBatch + 1) : prefillStep;
+                var ownPrefill = (PerformanceEstimator.Latency(model, prefillStep, _stages, perMicroBatch + chunk + alongside) * (chunks - 1))
+                    + PerformanceEstimator.Latency(model, lastStep, _stages, perMicroBatch + last + alongside);
                 var withoutOwn = PerformanceEstimator.Latency(model, model.Cost(perMicroBatch, Context, alongside, _in, perMicroBatch + (alongside / _in)), _stages, perMicroBatch + alongside);
                 var promptTime = Seconds.Max(Seconds.Zero, ownPrefill - (withoutOwn * chunks));
 
@@ -243,6 +247,35 @@ internal static class ContinuousBatching
             return new PerformanceEstimate(inFlight, ttft, tpot, e2e, rate * _out, rate, s.DecodeStep, s.PrefillStep,
                 PerformanceEstimator.Pipeline(model, _stages, s.MicroBatches, s.Running / s.MicroBatches),
                 PerformanceEstimator.Bound(s.DecodeStep), running, waiting, limits.MaxRunning, ttftTail, tpotTail);
+        }
+
+        /// <summary>Quantiles of a mixture: a share of the requests follows <paramref name="first"/>, the rest <paramref name="second"/>.</summary>
+        private static Func<double, Seconds> Mixture(Func<double, Seconds> first, Func<double, Seconds> second, double share)
+        {
+            const int points = 40;
+            var values = new (Seconds Value, double Weight)[2 * points];
+            for (var i = 0; i < points; i++)
+            {
+                var q = (i + 0.5) / points;
+                values[i] = (first(q), share / points);
+                values[points + i] = (second(q), (1 - share) / points);
+            }
+
+            Array.Sort(values, (a, b) => a.Value.CompareTo(b.Value));
+            return q =>
+            {
+                var cumulative = 0.0;
+                foreach (var (value, weight) in values)
+                {
+                    cumulative += weight;
+                    if (cumulative >= q)
+                    {
+                        return value;
+                    }
+                }
+
+                return values[^1].Value;
+            };
         }
 
         /// <summary>TTFT quantiles of an admitted request: the fixed part, a uniform wait for the step in progress, and an

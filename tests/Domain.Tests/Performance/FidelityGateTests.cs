@@ -17,10 +17,18 @@ public sealed class FidelityGateTests
     private static readonly Lazy<IReadOnlyList<Prediction>> Predictions = new(() =>
         [.. CaseFiles.SelectMany(ReadCases).Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn))]);
 
+    private static readonly string[] HeldOutFiles = ["cases-hardware.csv", "cases-serving-sweeps.csv"];
+
+    private static readonly Lazy<IReadOnlyList<Prediction>> HeldOut = new(() =>
+        [.. HeldOutFiles.SelectMany(ReadCases).Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn))]);
+
+    // Issue 9 replaced the per-engine efficiencies fitted to these rows by per-GPU measured facts and a few engine constants
+    // chosen on held-out sources, so the public figures rose (TPOT 4.9 → 20.8, TTFT 3.9 → 16.3, throughput 8.4 → 9.2 median)
+    // while the held-out ones fell (HeldOutCases_* below); the bounds follow the measured figures with the usual margin.
     [Theory]
-    [InlineData("tpot", 7.0, 15.0)]        // measured 4.9 / 12.0
-    [InlineData("ttft", 6.0, 29.0)]        // measured 3.9 / 24.8
-    [InlineData("throughput", 10.5, 26.0)] // measured 8.4 / 22.3
+    [InlineData("tpot", 23.0, 32.0)]       // measured 20.8 / 28.5 (LMDeploy static batches, one source, an assumed profile)
+    [InlineData("ttft", 19.0, 45.0)]       // measured 16.3 / 41.6
+    [InlineData("throughput", 11.0, 55.0)] // measured 9.2 / 51.6
     [InlineData("collective", 10.0, 40.0)] // measured 7.8 / 36.2
     [InlineData("weights", 1.0, 2.0)]      // measured 0.0 / 0.2
     // Memory rows follow the engine release a row names; llm-d-benchmark's rows name none ("vllm/vllm-openai:latest") and are
@@ -35,6 +43,21 @@ public sealed class FidelityGateTests
         Assert.True(statistics.Count > 0, $"no {family} cases were predicted");
         Assert.True(statistics.Median <= maxMedian, $"{family} median APE {statistics.Median:0.0} % exceeds {maxMedian} %");
         Assert.True(statistics.P90 <= maxP90, $"{family} p90 APE {statistics.P90:0.0} % exceeds {maxP90} %");
+    }
+
+    /// <summary>Sources none of the constants were fitted to (TensorRT-LLM's profile is fitted on public rows only; the vLLM
+    /// and SGLang constants were chosen leaving each of these source groups out in turn, docs/physics.md).</summary>
+    [Theory]
+    [InlineData("tpot", 35.0)]       // measured 32.5
+    [InlineData("ttft", 50.0)]       // measured 46.3
+    [InlineData("e2e", 45.0)]        // measured 41.4
+    [InlineData("throughput", 36.0)] // measured 33.0
+    public void HeldOutCases_FamilyMedianError_StaysBelowWhatTheMechanismsReached(string family, double maxMedian)
+    {
+        var statistics = FidelityReport.Summarise(HeldOut.Value).Single(s => s.Family == family);
+
+        Assert.True(statistics.Count > 40, $"only {statistics.Count} held-out {family} rows were predicted");
+        Assert.True(statistics.Median <= maxMedian, $"held-out {family} median APE {statistics.Median:0.0} % exceeds {maxMedian} %");
     }
 
     [Fact]
