@@ -20,7 +20,7 @@ namespace Sizing.Domain.Performance;
 internal static class ContinuousBatching
 {
     /// <summary>Fixed-point iterations of the steady state; the prompt load per step settles within a few.</summary>
-    private const int Iterations = 5;
+    private const int Iterations = 3;
 
     private const double Z90 = 1.2816;
     private const double Z99 = 2.3263;
@@ -204,7 +204,9 @@ internal static class ContinuousBatching
                 var lastStep = chunks > 1 ? model.Cost(perMicroBatch, Context, Math.Min(budget, last + alongside), _in, perMicroBatch + 1) : prefillStep;
                 var ownPrefill = (PerformanceEstimator.Latency(model, prefillStep, _stages, perMicroBatch + chunk + alongside) * (chunks - 1))
                     + PerformanceEstimator.Latency(model, lastStep, _stages, perMicroBatch + last + alongside);
-                var withoutOwn = PerformanceEstimator.Latency(model, model.Cost(perMicroBatch, Context, alongside, _in, perMicroBatch + (alongside / _in)), _stages, perMicroBatch + alongside);
+                var withoutOwn = alongside > 0
+                    ? PerformanceEstimator.Latency(model, model.Cost(perMicroBatch, Context, alongside, _in, perMicroBatch + (alongside / _in)), _stages, perMicroBatch + alongside)
+                    : decodeOnly / skew;
                 var promptTime = Seconds.Max(Seconds.Zero, ownPrefill - (withoutOwn * chunks));
 
                 fixedPart = model.RequestOverhead + ownPrefill;
@@ -219,10 +221,13 @@ internal static class ContinuousBatching
                 // understate what a few extra tokens cost a memory-bound MoE step (each touches more experts).
                 seen = Math.Min(budget, rate * others * _in * tpot.Value / microBatches);
                 mixed = Math.Min(1, seen / chunk);
-                var mixedTokens = Math.Max(seen, Math.Min(chunk, seen > 0 ? chunk : 0));
-                var mixedStep = model.Cost(perMicroBatch, Context, mixedTokens, _in, perMicroBatch + (mixedTokens / _in));
-                var mixedTime = PerformanceEstimator.Latency(model, mixedStep, _stages, perMicroBatch + mixedTokens) * skew;
-                tpot = decodeOnly + ((mixedTime - decodeOnly) * mixed);
+                if (seen > 0)
+                {
+                    var mixedTokens = Math.Max(seen, chunk);
+                    var mixedStep = model.Cost(perMicroBatch, Context, mixedTokens, _in, perMicroBatch + (mixedTokens / _in));
+                    var mixedTime = PerformanceEstimator.Latency(model, mixedStep, _stages, perMicroBatch + mixedTokens) * skew;
+                    tpot = decodeOnly + ((mixedTime - decodeOnly) * mixed);
+                }
             }
 
             return new Service(running, rate, tpot, decodeOnly, mixed, ttft, fixedPart, residual, wait, busy, decodeStep, prefillStep, microBatches);

@@ -162,7 +162,23 @@ internal sealed class StepModel
     public Bytes HopBytes(double tokens) =>
         new(checked((long)Math.Ceiling(tokens * _model.HiddenSize * _assumptions.ActivationBytes * 2)));
 
+    /// <summary>The collectives of a step of <paramref name="tokens"/> tokens; the last answer is kept, since the steady state asks
+    /// for the same step sizes again and again.</summary>
     public StepCommunication Communication(double tokens)
+    {
+        if (_lastCommunication is { } last && _lastCommunicationTokens == tokens)
+        {
+            return last;
+        }
+
+        _lastCommunicationTokens = tokens;
+        return _lastCommunication = ComputeCommunication(tokens);
+    }
+
+    private double _lastCommunicationTokens;
+    private StepCommunication? _lastCommunication;
+
+    private StepCommunication ComputeCommunication(double tokens)
     {
         var tp = _parallelism.Tensor;
         var message = new Bytes(checked((long)Math.Ceiling(tokens * _model.HiddenSize * _assumptions.ActivationBytes)));
@@ -267,6 +283,13 @@ internal sealed class StepModel
     private Seconds SmoothMax(Seconds a, Seconds b)
     {
         var q = _assumptions.RooflineSharpness;
+        if (q == 4)
+        {
+            // The measured exponent, without Math.Pow: the search evaluates this millions of times.
+            double a2 = a.Value * a.Value, b2 = b.Value * b.Value;
+            return Seconds.From(Math.Sqrt(Math.Sqrt((a2 * a2) + (b2 * b2))));
+        }
+
         return Seconds.From(Math.Pow(Math.Pow(a.Value, q) + Math.Pow(b.Value, q), 1 / q));
     }
 
