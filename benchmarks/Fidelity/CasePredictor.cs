@@ -166,7 +166,10 @@ public static partial class CasePredictor
         ArgumentNullException.ThrowIfNull(catalog);
         var model = catalog.FindModel(row["model_id"])?.Architecture ?? throw new UnknownIdException($"unknown model '{row["model_id"]}'");
         var gpu = Gpu(row, catalog);
-        var parallelism = new Parallelism(row.Int("tp") ?? 1, row.Int("pp") ?? 1, row.Int("ep") ?? 1);
+        // attention_dp=true ("DEP n"): attention data-parallel over the n GPUs, experts over all of them.
+        var parallelism = row.Note("attention_dp") == "true"
+            ? Parallelism.Layout(1, row.Int("pp") ?? 1, row.Int("ep") ?? 1, row.Int("tp") ?? 1)
+            : new Parallelism(row.Int("tp") ?? 1, row.Int("pp") ?? 1, row.Int("ep") ?? 1);
         var weights = EnumText.Find<Precision>(row["weights_precision"]) ?? Precision.Bf16;
         var engine = EngineOf(row);
         var kv = EnumText.Find<Precision>(row["kv_precision"]) ?? KvCacheDefaults.For(engine, weights);
@@ -199,12 +202,14 @@ public static partial class CasePredictor
         return (arrival, rate, run);
     }
 
-    /// <summary>The engine release a row's notes name (vllm_version= / sglang_version=); a vLLM row that says only "V0" ran
+    /// <summary>The engine release a row's notes name (vllm_version= / sglang_version=, or engine_version= on vLLM and SGLang
+    /// rows); a vLLM row that says only "V0" ran
     /// the V0 engine; anything else (including "not stated") is the latest, as a caller who names no version gets.</summary>
     public static EngineVersion? VersionOf(CaseRow row, Engine engine)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var note = row.Note(engine == Engine.Sglang ? "sglang_version" : "vllm_version");
+        var note = row.Note(engine == Engine.Sglang ? "sglang_version" : "vllm_version")
+            ?? (engine is Engine.Vllm or Engine.Sglang ? row.Note("engine_version") : null);
         if (EngineVersion.TryParse(note, out var version) && version is not null)
         {
             return version;

@@ -140,7 +140,7 @@ public sealed class ContractTests(SizingApiFixture api)
         var check = new OpenApiSchemaCheck(document);
         var enums = new[]
         {
-            typeof(Domain.Deployment.Engine), typeof(Domain.Deployment.Precision), typeof(Domain.Deployment.Batching),
+            typeof(Domain.Deployment.Engine), typeof(Domain.Deployment.Precision), typeof(Domain.Deployment.BatchingMode), typeof(Domain.Deployment.Arrival),
             typeof(Domain.Deployment.IntraNodeLink), typeof(Domain.Deployment.InterNodeLink), typeof(Domain.Recommendation.Objective),
             typeof(Domain.Communication.CollectiveOperation), typeof(Domain.Communication.CollectiveImplementation),
             typeof(Contracts.Sweeps.SweepParameter),

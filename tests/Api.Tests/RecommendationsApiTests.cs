@@ -107,8 +107,8 @@ public sealed class RecommendationsApiTests(SizingApiFixture fixture)
     public async Task Post_MixtralOnFourH100_EvaluatesExpertParallelism()
     {
         // Article scenario 3: Mixtral-8x7B (46.7 B total, 12.9 B active) with expert parallelism on 4 GPUs. bf16 needs two
-        // H100s; EP 4 puts 2 whole experts per GPU and swaps each MoE all-reduce for dispatch + combine all-to-alls. On
-        // NVSwitch the two cost about the same here, so EP is offered beside the TP-sharded experts, not instead of them.
+        // H100s; EP 4 puts 2 whole experts per GPU. Inside the tensor group every rank holds every token, so each MoE layer
+        // still ends in one all-reduce (MoeCommunication) and EP is offered beside the TP-sharded experts, not instead of them.
         const string body = """
             { "model": "mixtral-8x7b",
               "hardware": { "gpus": ["h100-sxm-80gb"], "maxGpus": 4 },

@@ -14,7 +14,9 @@ public sealed record PerformanceAssumptions
 
     /// <summary>vLLM V1: CUDA graphs for decode, piecewise graphs for mixed steps, an OpenAI API server in front.</summary>
     /// <remarks>SequenceStepUs and RequestOverheadUs are fits shared with SGLang, chosen leaving one source group out of nine
-    /// held-out vLLM/SGLang sources (benchmarks/Fidelity, docs/physics.md); the step overhead and layer floor are priors.</remarks>
+    /// held-out vLLM/SGLang sources (benchmarks/Fidelity, docs/physics.md: the folds pick 50-250 µs per sequence and 20 ms per
+    /// request); the step overhead and layer floor are priors. From vLLM 0.12 on, host work overlaps the GPU's
+    /// (<see cref="StepModel.OverlapsHostWork"/>).</remarks>
     public EngineProfile Vllm { get; init; } = new(StepOverheadUs: 300, SequenceStepUs: 150, LayerFloorUs: 6, RequestOverheadUs: 20_000, ReservesWholeSequence: false);
 
     /// <summary>SGLang: the same kernel families as vLLM, its own scheduler and API server (the vLLM fits: the sources do not
@@ -49,10 +51,6 @@ public sealed record PerformanceAssumptions
     /// dense GEMM reaches (benchmarks/GpuProbe/h200-2026-11-30-decode-costs.csv, grouped rows, DeepSeek-V3, Qwen3-235B and
     /// gpt-oss expert shapes).</remarks>
     public double ExpertBandwidthShare { get; init; } = 0.78;
-
-    /// <summary>Tokens of the most loaded expert over the mean under top-k routing (load imbalance of EP groups).</summary>
-    /// <remarks>DeepSeek-V3 report and DeepEP measurements put per-GPU token skew near 1.1–1.3 without EPLB; 1.2 is assumed.</remarks>
-    public double ExpertImbalance { get; init; } = 1.2;
 
     /// <summary>Small kernels each MoE layer adds besides its GEMMs: top-k routing, token permutation into expert order and
     /// back, per step (µs).</summary>
@@ -95,7 +93,7 @@ public sealed record PerformanceAssumptions
         var p = For(engine);
         var fitted = engine switch
         {
-            Engine.Vllm or Engine.Sglang => "fit: leave-one-source-out over nine held-out vLLM/SGLang source groups",
+            Engine.Vllm or Engine.Sglang => "fit: leave-one-source-out over nine held-out vLLM/SGLang source groups (folds pick 50-250 µs per sequence, 20 ms per request)",
             Engine.Trtllm => "fit: the public TensorRT-LLM rows (four documents)",
             _ => "assumption: no more than one source measures this engine",
         };
@@ -110,7 +108,6 @@ public sealed record PerformanceAssumptions
             new("communicationOverlap", CommunicationOverlap, "fraction", "tensor-parallel all-reduces sit on the critical path in decode (vLLM, TensorRT-LLM)"),
             new("pipelineSkew", PipelineSkew, "fraction per micro-batch", "assumption (one source): TensorRT-LLM PP 1-8 throughput on RTX PRO 6000 (perf-overview) shows unequal micro-batches make stages wait"),
             new("expertBandwidthShare", ExpertBandwidthShare, "fraction of the GPU's streaming bandwidth", "measured: grouped expert GEMMs stream 2.9-3.3 of the 4.1 TB/s dense GEMMs reach on H200 (benchmarks/GpuProbe)"),
-            new("expertImbalance", ExpertImbalance, "ratio", "assumption: busiest expert group over the mean under top-k routing without load balancing (DeepEP, DeepSeek-V3 report)"),
             new("attentionShare", AttentionShare, "fraction of bf16 GEMM throughput", "measured: causal prefill attention 572 vs GEMM 700 TFLOP/s on H200 (benchmarks/GpuProbe)"),
             new("rooflineSharpness", RooflineSharpness, "exponent", "measured: q = 4 fits the H200 probe's GEMM-vs-M curves (benchmarks/GpuProbe)"),
             new("moeLayerFloorUs", MoeLayerFloorUs, "us", "assumption: routing and permutation kernels per MoE layer (topk, align, sum), ~4 small kernels under CUDA graphs"),

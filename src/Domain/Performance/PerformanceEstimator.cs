@@ -89,11 +89,13 @@ internal readonly record struct EngineLimits(int MaxRunning, int BatchedTokens)
     /// </remarks>
     public static EngineLimits Of(DeploymentInput input, MemoryEstimate memory, bool reservesWholeSequence)
     {
-        var held = input.InputTokens + (reservesWholeSequence ? input.OutputTokens : input.OutputTokens / 2.0);
-        var perSequence = KvCacheCalculator.PerSequencePerGpu(input.Memory.Model, input.Memory.Parallelism, input.Memory.KvPrecision,
-            (int)Math.Ceiling(Math.Max(1, held)), input.Memory.BlockSize);
-        var kvLimited = perSequence.Value > 0 ? Math.Floor(memory.KvCachePool / perSequence) : memory.MaxNumSeqs;
-        return new EngineLimits((int)Math.Clamp(kvLimited, 1, Math.Max(1, memory.MaxNumSeqs)), Math.Max(1, memory.MaxNumBatchedTokens));
+        // The memory model counts whole prompt + output sequences (its KV layout and DP-attention ranks included); a running
+        // request that grows its blocks as tokens arrive holds (in + out/2) / (in + out) of one on average.
+        var whole = Math.Max(1, input.InputTokens + input.OutputTokens);
+        var held = Math.Max(1, input.InputTokens + (reservesWholeSequence ? input.OutputTokens : input.OutputTokens / 2.0));
+        var kvLimited = Math.Floor(memory.MaxConcurrentSequences * whole / held);
+        var seqLimit = memory.MaxNumSeqs * input.Memory.Parallelism.AttentionData;
+        return new EngineLimits((int)Math.Clamp(kvLimited, 1, Math.Max(1, seqLimit)), Math.Max(1, memory.MaxNumBatchedTokens * input.Memory.Parallelism.AttentionData));
     }
 }
 
@@ -159,8 +161,12 @@ public static class PerformanceEstimator
     }
 
     /// <summary>A token's trip through every stage: p stage steps (each scheduled and launched by the engine) and p − 1 hops.</summary>
-    internal static Seconds Latency(StepModel model, StepCost stage, int stages, double tokens) =>
-        ((stage.Total + model.StepOverhead(stage)) * stages) + (model.PipelineHop(tokens) * (stages - 1));
+    internal static Seconds Latency(StepModel model, StepCost stage, int stages, double tokens)
+    {
+        var host = model.StepOverhead(stage);
+        var step = model.OverlapsHostWork ? Seconds.Max(stage.Total, host) : stage.Total + host;
+        return (step * stages) + (model.PipelineHop(tokens) * (stages - 1));
+    }
 
     internal static PipelineFigures? Pipeline(StepModel model, int stages, int microBatches, double tokens)
     {

@@ -3,6 +3,7 @@ using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Memory;
+using Sizing.Domain.Moe;
 using Sizing.Domain.Units;
 
 namespace Sizing.Domain.Performance;
@@ -31,6 +32,7 @@ internal sealed class StepModel
     private readonly EngineProfile _profile;
     private readonly PerformanceAssumptions _assumptions;
     private readonly CommunicationAssumptions _communication;
+    private readonly MoeAssumptions _moeAssumptions = MoeAssumptions.Default;
     private readonly Precision _kvPrecision;
     private readonly int _blockSize;
     private readonly BytesPerSecond _bandwidth;
@@ -60,6 +62,12 @@ internal sealed class StepModel
         _kvPrecision = memory.KvPrecision;
         _blockSize = memory.BlockSize;
         StageLayers = WeightCalculator.LayersOnLargestStage(_model.Layers, _parallelism.Pipeline);
+        OverlapsHostWork = memory.Engine switch
+        {
+            Engine.Vllm => memory.EngineVersion is not { } version || version.IsAtLeast(0, 12),
+            Engine.Sglang or Engine.Trtllm => true,
+            _ => false,
+        };
 
         var sustained = memory.Gpu.Sustained;
         _bandwidth = sustained.MemoryBandwidth;
@@ -121,16 +129,20 @@ internal sealed class StepModel
     /// <param name="promptTokens">Prompt tokens processed in this step.</param>
     /// <param name="promptLength">Length of the prompts those tokens belong to (for attention FLOPs).</param>
     /// <param name="logits">Sequences whose logits this step computes (decodes plus prompts that finish).</param>
+    /// <remarks>Under DP attention the engine's sequences spread over its attention ranks: each GPU runs attention, dense
+    /// layers and the LM head on its rank's share, and the MoE layers on every rank's tokens routed to its experts.</remarks>
     public StepCost Cost(double decodes, double context, double promptTokens, double promptLength, double logits)
     {
         var rows = decodes + promptTokens;
+        var ranks = _parallelism.AttentionData;
+        double rankDecodes = decodes / ranks, rankPrompt = promptTokens / ranks, rankRows = rows / ranks;
         var memory = Seconds.Zero;
         var compute = Seconds.Zero;
-        var kernels = Gemms(_attention, rows, ref memory, ref compute) + Gemms(_mlp, rows, ref memory, ref compute)
-            + Experts(rows, ref memory, ref compute) + Attention(decodes, context, promptTokens, promptLength, ref memory, ref compute)
-            + Head(logits, ref memory, ref compute);
+        var kernels = Gemms(_attention, rankRows, ref memory, ref compute) + Gemms(_mlp, rankRows, ref memory, ref compute)
+            + Experts(rows, ref memory, ref compute) + Attention(rankDecodes, context, rankPrompt, promptLength, ref memory, ref compute)
+            + Head(logits / ranks, ref memory, ref compute);
 
-        var communication = Communication(rows);
+        var communication = Communication(rankRows, promptTokens > decodes ? MoePhase.Prefill : MoePhase.Decode);
         var floor = Seconds.FromMicroseconds((_profile.LayerFloorUs * StageLayers) + (rows > 0 ? _assumptions.MoeLayerFloorUs * _moeLayers : 0));
         return new StepCost(kernels, memory, compute, communication.Exposed, floor, communication, logits);
     }
@@ -142,6 +154,12 @@ internal sealed class StepModel
     /// step, not per stage).</summary>
     public Seconds StepOverhead(StepCost step) =>
         Seconds.FromMicroseconds(_profile.StepOverheadUs + (_profile.SequenceStepUs * step.Sequences));
+
+    /// <summary>Whether the engine schedules step N + 1 while step N runs on the GPU, so a step takes the longer of its GPU and CPU
+    /// work instead of their sum.</summary>
+    /// <remarks>vLLM turned async scheduling on by default in 0.12 (vllm#27614; earlier it needed --async-scheduling); SGLang's
+    /// overlap scheduler is on by default since 0.4; TensorRT-LLM's C++ executor overlaps its host work.</remarks>
+    public bool OverlapsHostWork { get; }
 
     /// <summary>Whether admission reserves KV for the whole sequence (else blocks grow with the tokens).</summary>
     public bool ReservesWholeSequence => _profile.ReservesWholeSequence;
@@ -162,42 +180,47 @@ internal sealed class StepModel
     public Bytes HopBytes(double tokens) =>
         new(checked((long)Math.Ceiling(tokens * _model.HiddenSize * _assumptions.ActivationBytes * 2)));
 
-    /// <summary>The collectives of a step of <paramref name="tokens"/> tokens; the last answer is kept, since the steady state asks
-    /// for the same step sizes again and again.</summary>
-    public StepCommunication Communication(double tokens)
+    /// <summary>The collectives of a step whose attention ranks each hold <paramref name="tokens"/> tokens; the last answer is
+    /// kept, since the steady state asks for the same step sizes again and again.</summary>
+    public StepCommunication Communication(double tokens, MoePhase phase = MoePhase.Decode)
     {
-        if (_lastCommunication is { } last && _lastCommunicationTokens == tokens)
+        if (_lastCommunication is { } last && _lastCommunicationTokens == tokens && _lastPhase == phase)
         {
             return last;
         }
 
-        _lastCommunicationTokens = tokens;
-        return _lastCommunication = ComputeCommunication(tokens);
+        (_lastCommunicationTokens, _lastPhase) = (tokens, phase);
+        return _lastCommunication = ComputeCommunication(tokens, phase);
     }
 
     private double _lastCommunicationTokens;
+    private MoePhase _lastPhase;
     private StepCommunication? _lastCommunication;
 
-    private StepCommunication ComputeCommunication(double tokens)
+    /// <summary>Each layer's attention output and each dense MLP end in a tensor-parallel all-reduce, at the in-engine cost per
+    /// call (fixed costs included). MoE layers end in that all-reduce too unless attention runs data-parallel; then their tokens
+    /// cross the MoE group by the engine's exchange (all-gather/reduce-scatter, all-to-all or DeepEP; <see cref="MoeCommunication"/>).</summary>
+    private StepCommunication ComputeCommunication(double tokens, MoePhase phase)
     {
         var tp = _parallelism.Tensor;
-        var message = new Bytes(checked((long)Math.Ceiling(tokens * _model.HiddenSize * _assumptions.ActivationBytes)));
-        var allReduce = tp > 1 ? Collectives.TensorParallelAllReduce(_topology, tp, message, _engine, _communication).Time : Seconds.Zero;
-        var expertParallel = _parallelism.Expert > 1 && _moeLayers > 0;
-        var allReduces = tp > 1 ? (2 * StageLayers) - (expertParallel ? _moeLayers : 0) : 0;
+        var message = Bytes.Rounded(Math.Ceiling(tokens * _model.HiddenSize * _assumptions.ActivationBytes));
+        var allReduce = tp > 1 ? Collectives.InEngineAllReduce(_topology, tp, message, _engine, _communication).Time : Seconds.Zero;
+        var exchanged = _parallelism.DataParallelAttention && _moeLayers > 0;
+        var allReduces = tp > 1 ? (2 * StageLayers) - (exchanged ? _moeLayers : 0) : 0;
 
         var dispatchBytes = Bytes.Zero;
-        var allToAll = Seconds.Zero;
-        if (expertParallel)
+        var exchange = Seconds.Zero;
+        if (exchanged && tokens > 0)
         {
-            var k = _model.Moe!.ExpertsPerToken;
-            dispatchBytes = new Bytes(checked((long)Math.Ceiling(tokens * k * _model.HiddenSize * _assumptions.ActivationBytes)));
-            allToAll = Collectives.Estimate(CollectiveOperation.AllToAll, _topology, _parallelism.Expert, dispatchBytes, CollectiveImplementation.Nccl, _communication).Time * 2;
+            var moe = MoeCommunication.Estimate(
+                new MoeCommunicationInput(_model, _parallelism, _topology, _engine, tokens, phase), _moeAssumptions, _communication);
+            dispatchBytes = moe.DispatchBytesPerRank;
+            exchange = moe.PerLayer;
         }
 
-        var total = (allReduce * allReduces) + (allToAll * (expertParallel ? _moeLayers : 0));
-        return new StepCommunication(allReduces, message, allReduce, expertParallel ? _moeLayers : 0, dispatchBytes, allToAll, total,
-            total * (1 - _assumptions.CommunicationOverlap));
+        var total = (allReduce * allReduces) + (exchange * (exchanged ? _moeLayers : 0));
+        return new StepCommunication(allReduces, message, allReduce, exchanged ? _moeLayers : 0, dispatchBytes, exchange, total,
+            total * (1 - _assumptions.CommunicationOverlap), ExpertImbalance(tokens * _parallelism.AttentionData));
     }
 
     /// <summary>A group of equal GEMMs: each streams its share of the bytes plus the per-GEMM latency, or does its FLOPs.</summary>
@@ -231,8 +254,7 @@ internal sealed class StepModel
 
         var moe = _model.Moe!;
         var touched = _expertsPerGroup * (1 - Math.Pow(1 - ((double)moe.ExpertsPerToken / moe.Experts), rows));
-        var imbalance = _parallelism.Expert > 1 && rows > 1 ? _assumptions.ExpertImbalance : 1;
-        var routedRows = rows * moe.ExpertsPerToken / _parallelism.Expert * imbalance;
+        var routedRows = rows * moe.ExpertsPerToken / _parallelism.Expert * ExpertImbalance(rows);
         var filledRows = touched * Math.Max(routedRows / touched, _assumptions.TileRows);
         var stream = (_expertBytes * touched / (_bandwidth * _assumptions.ExpertBandwidthShare)) + (_gemmLatency * 3);
         var math = Seconds.From(filledRows * _expertFlopsPerRow / _gemmThroughput.Value);
@@ -240,6 +262,11 @@ internal sealed class StepModel
         compute += math * _moeLayers;
         return SmoothMax(stream, math) * _moeLayers;
     }
+
+    /// <summary>The busiest EP group's routed tokens over the mean when the engine's step carries <paramref name="rows"/> tokens.</summary>
+    private double ExpertImbalance(double rows) => _model.Moe is { } moe
+        ? ExpertLoad.Imbalance(_parallelism.Expert, rows * moe.ExpertsPerToken / _parallelism.Expert, _expertsPerGroup, false, _moeAssumptions.ExpertPopularityCv)
+        : 1;
 
     /// <summary>One attention kernel per layer: the decoding sequences' KV read, and the prompt tokens' FLOPs.</summary>
     private Seconds Attention(double decodes, double context, double promptTokens, double promptLength, ref Seconds memory, ref Seconds compute)
@@ -324,6 +351,8 @@ public sealed record StepCost(Seconds Kernels, Seconds Memory, Seconds Compute, 
 }
 
 /// <summary>The collectives of one step on one stage.</summary>
+/// <param name="AllToAllLayers">MoE layers whose tokens cross the MoE group by an exchange (DP attention); 0 when an all-reduce serves them.</param>
+/// <param name="ExpertImbalance">Busiest EP group's routed tokens over the mean in this step (<see cref="ExpertLoad.Imbalance"/>).</param>
 public sealed record StepCommunication(
     int AllReduces,
     Bytes AllReduceMessage,
@@ -332,4 +361,5 @@ public sealed record StepCommunication(
     Bytes DispatchBytes,
     Seconds AllToAllTime,
     Seconds Total,
-    Seconds Exposed);
+    Seconds Exposed,
+    double ExpertImbalance);

@@ -99,12 +99,19 @@ public static class EstimateMapping
         var pipeline = p.Pipeline is { } pp
             ? new PipelineResponse(pp.Stages, pp.LayersPerStage, pp.MicroBatches, pp.HopBytes.Value, Round(pp.HopTime.Microseconds), Math.Round(pp.BubbleFraction, 4))
             : null;
-        var expert = decode.AllToAllLayers > 0 && input.Memory.Model.Moe is { } moe
-            ? new ExpertParallelResponse(decode.AllToAllLayers, decode.DispatchBytes.Value, Round(decode.AllToAllTime.Microseconds),
+        var expert = parallelism.Expert > 1 && input.Memory.Model.Moe is { } moe
+            ? new ExpertParallelResponse(MoeLayersOnStage(input), decode.DispatchBytes.Value, Round(decode.AllToAllTime.Microseconds),
                 Round((decode.AllToAllTime * decode.AllToAllLayers).Milliseconds), (moe.Experts + parallelism.Expert - 1) / parallelism.Expert,
-                PerformanceAssumptions.Default.ExpertImbalance, Placement(moe.Experts, parallelism))
+                Math.Round(decode.ExpertImbalance, 3), Placement(moe.Experts, parallelism))
             : null;
         return new CommunicationResponse(Math.Round(p.CommunicationShareOfDecode, 4), tensor, pipeline, expert);
+    }
+
+    private static int MoeLayersOnStage(DeploymentInput input)
+    {
+        var model = input.Memory.Model;
+        var stage = WeightCalculator.LayersOnLargestStage(model.Layers, input.Memory.Parallelism.Pipeline);
+        return (int)Math.Round((double)model.Moe!.MoeLayers * stage / model.Layers);
     }
 
     /// <summary>Contiguous blocks of experts per EP group, each group a contiguous block of TP ranks (TensorRT-LLM's layout).</summary>

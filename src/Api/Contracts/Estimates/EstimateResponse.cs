@@ -95,13 +95,15 @@ public sealed record TensorParallelResponse(int AllReducesPerStep, long DecodeMe
 /// <param name="BubbleFraction">Idle fraction of a stage, (p − 1)/(m + p − 1).</param>
 public sealed record PipelineResponse(int Stages, int LayersPerStage, int MicroBatches, long SendRecvBytes, double HopUs, double BubbleFraction);
 
-/// <summary>Expert parallelism: dispatch and combine all-to-all per MoE layer.</summary>
+/// <summary>Expert parallelism: where the experts sit, and the token exchange each MoE layer needs. Inside the tensor group
+/// (no DP attention) every rank already holds every token and the layer ends in the usual all-reduce, so nothing is dispatched
+/// (0 below); under DP attention the tokens cross the MoE group (all-gather/reduce-scatter, all-to-all or DeepEP).</summary>
 /// <param name="MoeLayers">MoE layers on one stage.</param>
-/// <param name="DispatchBytesPerLayer">Buffer one decode dispatch all-to-all moves: tokens × top-k × hidden × 2 bytes (the combine moves the same back).</param>
-/// <param name="AllToAllUsPerLayer">Dispatch plus combine, µs per MoE layer.</param>
-/// <param name="DecodeTimePerStepMs">All of one decode step's all-to-alls, ms.</param>
+/// <param name="DispatchBytesPerLayer">Bytes one rank sends to dispatch its decode tokens per MoE layer; 0 without DP attention.</param>
+/// <param name="AllToAllUsPerLayer">Dispatch plus combine, µs per MoE layer; 0 without DP attention.</param>
+/// <param name="DecodeTimePerStepMs">All of one decode step's exchanges, ms.</param>
 /// <param name="ExpertsPerGpu">Routed experts each EP group holds.</param>
-/// <param name="ImbalanceFactor">Busiest group's tokens over the mean (assumed).</param>
+/// <param name="ImbalanceFactor">Busiest group's routed tokens over the mean in a decode step (multinomial noise and expert popularity).</param>
 /// <param name="Placement">Which experts each EP group holds, and which TP ranks form the group.</param>
 public sealed record ExpertParallelResponse(int MoeLayers, long DispatchBytesPerLayer, double AllToAllUsPerLayer, double DecodeTimePerStepMs, int ExpertsPerGpu, double ImbalanceFactor, IReadOnlyList<ExpertPlacementResponse> Placement);
 
