@@ -124,7 +124,6 @@ public static partial class CasePredictor
     {
         var input = Input(row, catalog);
         var memory = MemoryEstimator.Estimate(input.Memory, a.Memory);
-        var regime = Regimes.OfDeployment(row, memory);
         double? memoryFigure = row.Metric switch
         {
             "weights_gib_per_gpu" => memory.Weights.GiB,
@@ -138,22 +137,26 @@ public static partial class CasePredictor
         };
         if (memoryFigure is { } figure)
         {
-            return answer(figure, null, regime);
+            return answer(figure, null, Regimes.OfDeployment(row, input, null));
         }
 
-        // The API answers a deployment that does not fit with its figures and fits: false, and so does this: a closed loop of
-        // more clients than the KV pool holds is a measured regime, not a refusal. Only a deployment that leaves no KV cache
-        // at all (the engine would not start) is refused.
+        // The API answers a deployment past its capacity with a queue in the figures, and so does this: a closed loop of more
+        // clients than the KV pool holds is a measured regime, not a refusal. Only a deployment that leaves no KV cache at all
+        // (the engine would not start) is refused.
         if (memory.KvCachePool.Value <= 0)
         {
-            return answer(null, "the model predicts this deployment leaves no KV cache: " + string.Join("; ", memory.Reasons), regime);
+            return answer(null, "the model predicts this deployment leaves no KV cache: " + string.Join("; ", memory.Reasons), Regimes.OfDeployment(row, input, null));
         }
 
         var performance = PerformanceEstimator.Estimate(input, memory, a.Performance, a.Communication, a.Memory);
+        var regime = Regimes.OfDeployment(row, input, performance);
+        var statistic = row["statistic"];
         double? value = row.Metric switch
         {
-            "ttft_ms" => performance.Ttft.Milliseconds,
-            "tpot_ms" => performance.Tpot.Milliseconds,
+            "ttft_ms" => Quantile(performance.Ttft, performance.TtftPercentiles, statistic).Milliseconds,
+            "tpot_ms" => Quantile(performance.Tpot, performance.TpotPercentiles, statistic).Milliseconds,
+            "e2e_ms" when statistic is "median" or "p50" or "p90" or "p99" =>
+                (Quantile(performance.Ttft, performance.TtftPercentiles, statistic) + (Quantile(performance.Tpot, performance.TpotPercentiles, statistic) * Math.Max(0, input.OutputTokens - 1))).Milliseconds,
             "e2e_ms" or "batch_e2e_ms" => performance.E2e.Milliseconds,
             "output_tok_s" => performance.OutputTokensPerSecond,
             "output_tok_s_per_gpu" => performance.OutputTokensPerSecond / input.Memory.Parallelism.GpusPerReplica,
@@ -165,6 +168,33 @@ public static partial class CasePredictor
             : answer(value, null, regime);
     }
 
+    /// <summary>The estimate behind a row's prediction, spelled out for analysis.</summary>
+    public static string Explain(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions assumptions)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(assumptions);
+        var input = Input(row, catalog);
+        var memory = MemoryEstimator.Estimate(input.Memory, assumptions.Memory);
+        var p = PerformanceEstimator.Estimate(input, memory, assumptions.Performance, assumptions.Communication, assumptions.Memory);
+        var d = p.DecodeStep;
+        var f = p.Prefill;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{row.Id} {row.Metric} {row["statistic"]} measured {row.Value} | {input.Arrival} clients={input.Memory.Concurrency} requests={input.Requests} rate={input.RequestsPerSecond}\n" +
+            $"  capacity {p.Capacity} running {p.Running:0.#} waiting {p.Waiting:0.#} batched {memory.MaxNumBatchedTokens} maxSeqs {memory.MaxNumSeqs} pool {memory.KvCachePool.GiB:0.##} GiB fits {memory.Fits}\n" +
+            $"  TTFT {p.Ttft.Milliseconds:0.##} (p50 {p.TtftPercentiles.P50.Milliseconds:0.##} p90 {p.TtftPercentiles.P90.Milliseconds:0.##} p99 {p.TtftPercentiles.P99.Milliseconds:0.##}) TPOT {p.Tpot.Milliseconds:0.###} (p90 {p.TpotPercentiles.P90.Milliseconds:0.###} p99 {p.TpotPercentiles.P99.Milliseconds:0.###}) E2E {p.E2e.Milliseconds:0.#} tok/s {p.OutputTokensPerSecond:0.#}\n" +
+            $"  decode step: kernels {d.Kernels.Milliseconds:0.###} (memory {d.Memory.Milliseconds:0.###} compute {d.Compute.Milliseconds:0.###}) comm {d.Communication.Milliseconds:0.###} floor {d.LayerOverhead.Milliseconds:0.###}\n" +
+            $"  prefill step: kernels {f.Kernels.Milliseconds:0.###} (memory {f.Memory.Milliseconds:0.###} compute {f.Compute.Milliseconds:0.###}) comm {f.Communication.Milliseconds:0.###} floor {f.LayerOverhead.Milliseconds:0.###}");
+    }
+
+    /// <summary>The figure a row's statistic names: the mean, or a percentile over the run's requests.</summary>
+    private static Seconds Quantile(Seconds mean, LatencyPercentiles percentiles, string statistic) => statistic switch
+    {
+        "median" or "p50" => percentiles.P50,
+        "p90" => percentiles.P90,
+        "p99" => percentiles.P99,
+        _ => mean,
+    };
+
     /// <summary>The estimate request a row describes.</summary>
     public static DeploymentInput Input(CaseRow row, HardwareCatalog catalog)
     {
@@ -172,7 +202,10 @@ public static partial class CasePredictor
         ArgumentNullException.ThrowIfNull(catalog);
         var model = Model(row, catalog);
         var gpu = Gpu(row, catalog);
-        var parallelism = new Parallelism(row.Int("tp") ?? 1, row.Int("pp") ?? 1, row.Int("ep") ?? 1);
+        // attention_dp=true ("DEP n"): attention data-parallel over the n GPUs, experts over all of them.
+        var parallelism = row.Note("attention_dp") == "true"
+            ? Parallelism.Layout(1, row.Int("pp") ?? 1, row.Int("ep") ?? 1, row.Int("tp") ?? 1)
+            : new Parallelism(row.Int("tp") ?? 1, row.Int("pp") ?? 1, row.Int("ep") ?? 1);
         var weights = EnumText.Find<Precision>(row["weights_precision"]) ?? Precision.Bf16;
         var engine = EngineOf(row);
         var kv = EnumText.Find<Precision>(row["kv_precision"]) ?? KvCacheDefaults.For(engine, weights);
@@ -183,6 +216,7 @@ public static partial class CasePredictor
             ?? (row.Kind == "memory" && input + output == 0 ? model.MaxPositionEmbeddings : Math.Max(1, input + output));
         var sequence = row.Kind == "memory" ? maxModelLength : Math.Max(1, input + output);
         int? concurrency = row["batching"] is "static" or "continuous-concurrency" ? row.Int("concurrency") : null;
+        var (arrival, rate, requests) = Load(row);
         var memory = new MemoryInput(
             model, gpu, parallelism, weights, kv, engine, Math.Max(maxModelLength, sequence), sequence, concurrency,
             row.NoteNumber("mem_fraction_static") ?? row.NoteNumber("gpu_memory_utilization"),
@@ -193,15 +227,24 @@ public static partial class CasePredictor
             EnforceEager: string.Equals(row.Note("enforce_eager"), "true", StringComparison.OrdinalIgnoreCase));
         var count = Math.Max(row.Int("gpu_count") ?? parallelism.GpusPerReplica, parallelism.GpusPerReplica);
         return new DeploymentInput(memory, Topology(row, gpu, count), Math.Max(1, input), output,
-            row["batching"] == "static" ? Batching.Static : Batching.Continuous);
+            BatchingNames.Of(EnumText.Find<BatchingMode>(row["batching"])).Batching, arrival, rate, requests);
     }
 
-    /// <summary>The engine release a row's notes name (vllm_version= / sglang_version=); a vLLM row that says only "V0" ran
-    /// the V0 engine; anything else (including "not stated") is the latest, as a caller who names no version gets.</summary>
+    /// <summary>How a row's benchmark sent its requests (calibration/README.md batching values, notes num_prompts= and request_rate=).</summary>
+    private static (Arrival Arrival, double? Rate, int? Requests) Load(CaseRow row)
+    {
+        var requests = (int?)row.NoteNumber("num_prompts") ?? (int?)row.NoteNumber("num_requests");
+        var (_, arrival, rate, run) = BatchingNames.Resolve(EnumText.Find<BatchingMode>(row["batching"]), null, row.NoteNumber("request_rate"), requests);
+        return (arrival, rate, run);
+    }
+
+    /// <summary>The engine release a row's notes name (vllm_version= / sglang_version=, or engine_version= on vLLM and SGLang
+    /// rows); a vLLM row that says only "V0" ran the V0 engine; anything else (including "not stated") is the latest, as a caller who names no version gets.</summary>
     public static EngineVersion? VersionOf(CaseRow row, Engine engine)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var note = row.Note(engine == Engine.Sglang ? "sglang_version" : "vllm_version");
+        var note = row.Note(engine == Engine.Sglang ? "sglang_version" : "vllm_version")
+            ?? (engine is Engine.Vllm or Engine.Sglang ? row.Note("engine_version") : null);
         if (EngineVersion.TryParse(note, out var version) && version is not null)
         {
             return version;

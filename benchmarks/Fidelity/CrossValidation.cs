@@ -119,7 +119,9 @@ public static class CrossValidation
     }
 
     /// <summary>Predicts every row in sample (the fits on all sources) and held out (fits without the row's source).</summary>
-    public static CrossValidated Replay(IReadOnlyList<CaseRow> rows, HardwareCatalog catalog, FitDocument all, CvFitDocument folds)
+    /// <param name="adjust">Applied to every assumption set after the fits (the fidelity program's <c>--set</c>); null in the gate.</param>
+    public static CrossValidated Replay(IReadOnlyList<CaseRow> rows, HardwareCatalog catalog, FitDocument all, CvFitDocument folds,
+        Func<EstimatorAssumptions, EstimatorAssumptions>? adjust = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(all);
@@ -132,6 +134,7 @@ public static class CrossValidation
         }
 
         var inSampleAssumptions = FittedConstants.Apply(EstimatorAssumptions.Prior, all.Groups);
+        inSampleAssumptions = adjust is null ? inSampleAssumptions : adjust(inSampleAssumptions);
         var foldsBySource = folds.Folds.ToDictionary(f => f.HeldOut, StringComparer.Ordinal);
         var heldOutAssumptions = new Dictionary<string, EstimatorAssumptions>(StringComparer.Ordinal);
         var kinds = KindsBySource(rows);
@@ -156,7 +159,7 @@ public static class CrossValidation
                 assumptions = FittedConstants.Apply(assumptions, fit.Values);
             }
 
-            heldOutAssumptions[source] = assumptions;
+            heldOutAssumptions[source] = adjust is null ? assumptions : adjust(assumptions);
         }
 
         var inSample = rows.Select(r => CasePredictor.Predict(r, catalog, inSampleAssumptions)).ToList();

@@ -44,9 +44,20 @@ public static class FidelityReport
         return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
     }
 
-    /// <summary>The held-out rows whose error exceeds <see cref="LargeMissPct"/>, worst first.</summary>
-    public static IReadOnlyList<Prediction> LargeMisses(IEnumerable<Prediction> heldOut) =>
-        [.. heldOut.Where(p => p.AbsolutePercentageError > LargeMissPct).OrderByDescending(p => p.AbsolutePercentageError)];
+    /// <summary>The held-out rows whose error exceeds <see cref="LargeMissPct"/>, worst first, then the measured deployments the model
+    /// refuses (it says they leave no KV cache): a refusal of something that ran is a complete miss, not a row to leave out.</summary>
+    public static IReadOnlyList<Prediction> LargeMisses(IEnumerable<Prediction> heldOut)
+    {
+        var rows = heldOut.ToList();
+        return [.. rows.Where(p => p.AbsolutePercentageError > LargeMissPct).OrderByDescending(p => p.AbsolutePercentageError), .. rows.Where(RefusedDeployment)];
+    }
+
+    /// <summary>A measured serving row the model refused to predict; GPU facts and bus bandwidths printed as 0.00 are not deployments.</summary>
+    public static bool RefusedDeployment(Prediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        return prediction.Refusal is not null && prediction.Regime != Regimes.GpuFact && prediction.Refusal != CasePredictor.BelowPrecision;
+    }
 
     public static string Render(CrossValidated cv, int worst)
     {
@@ -75,7 +86,7 @@ public static class FidelityReport
         }
 
         var misses = LargeMisses(heldOut);
-        text.AppendLine().AppendLine(c, $"{misses.Count} large misses (CV error > {LargeMissPct} %): {string.Join(", ", misses.Select(p => p.Case.Id))}");
+        text.AppendLine().AppendLine(c, $"{misses.Count} large misses (CV error > {LargeMissPct} %, or a measured deployment refused): {string.Join(", ", misses.Select(p => p.Case.Id))}");
 
         var refused = heldOut.Where(p => p.Refusal is not null).ToList();
         if (refused.Count > 0)
@@ -99,22 +110,30 @@ public static class FidelityReport
         return text.ToString();
     }
 
-    /// <summary>One row with its context, for listings.</summary>
-    /// <summary>Every row with its in-sample and held-out prediction, as CSV.</summary>
+    /// <summary>Every row with its identifying columns, its in-sample and its held-out prediction, as CSV (for analysis outside
+    /// the harness).</summary>
     public static string PredictionsCsv(CrossValidated cv)
     {
         ArgumentNullException.ThrowIfNull(cv);
-        var text = new StringBuilder("id,source,family,engine,gpu_class,regime,metric,measured,in_sample,held_out,held_out_error_pct,refusal\n");
+        string[] columns = ["id", "source", "metric", "model_id", "gpu_id", "tp", "pp", "ep", "weights_precision", "batching", "statistic", "concurrency", "input_tokens", "output_tokens"];
+        var text = new StringBuilder();
+        text.AppendLine(string.Join(',', columns) + ",document,family,engine,gpu_class,regime,measured,in_sample,held_out,held_out_error_pct,refusal,notes");
         foreach (var (inSample, heldOut) in cv.InSample.Zip(cv.HeldOut))
         {
             var r = heldOut.Case;
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"{r.Id},\"{r.Document}\",{heldOut.Family},{heldOut.Engine},{heldOut.GpuClass},\"{heldOut.Regime}\",{r.Metric},{r.Value},{inSample.Predicted:0.####},{heldOut.Predicted:0.####},{heldOut.AbsolutePercentageError:0.#},\"{heldOut.Refusal}\"");
+            var fields = columns.Select(c => r[c]).ToList();
+            fields.AddRange([r.Document, heldOut.Family, heldOut.Engine, heldOut.GpuClass, heldOut.Regime, r.Value.ToString(CultureInfo.InvariantCulture),
+                inSample.Predicted?.ToString("0.####", CultureInfo.InvariantCulture) ?? string.Empty,
+                heldOut.Predicted?.ToString("0.####", CultureInfo.InvariantCulture) ?? string.Empty,
+                heldOut.AbsolutePercentageError?.ToString("0.#", CultureInfo.InvariantCulture) ?? string.Empty,
+                heldOut.Refusal ?? string.Empty, r["notes"]]);
+            text.AppendLine(string.Join(',', fields.Select(Quote)));
         }
 
         return text.ToString();
     }
 
+    /// <summary>One row with its context, for listings.</summary>
     public static string Describe(Prediction p)
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -153,4 +172,9 @@ public static class FidelityReport
 
     private static IEnumerable<Prediction> Predicted(IEnumerable<Prediction> predictions) =>
         predictions.Where(p => p.Family is not "gemm" and not "other" || p.Predicted is not null);
+
+    private static string Quote(string field) =>
+        field.Contains(',', StringComparison.Ordinal) || field.Contains('"', StringComparison.Ordinal) || field.Contains('\n', StringComparison.Ordinal)
+            ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : field;
 }

@@ -19,11 +19,11 @@ public sealed record FitGroup(string Name, string Rows, Func<CaseRow, HardwareCa
 
 /// <summary>The fit groups in fitting order. Groups fit on disjoint rows: each row belongs to at most one group. A row is fitted only
 /// where it states the inputs its group's constants depend on (the vLLM release of a memory line other than weights, the
-/// transport of a PCIe collective) and where the model can express its figure (no tail percentiles, no open loop at a request
-/// rate); every row is scored either way.</summary>
+/// transport of a PCIe collective); every row is scored either way.</summary>
 /// <remarks>
 /// Collectives first (serving rows use their all-reduce times), then vLLM start-up memory (serving rows use the KV pool),
-/// then one profile per engine on dense single-stage rows, then the MoE and pipeline constants on the rows only they explain.
+/// then the engine costs and the sustained compute share on single-stage serving rows, then the pipeline skew on the rows only
+/// it explains.
 /// </remarks>
 public static class FitGroups
 {
@@ -58,17 +58,11 @@ public static class FitGroups
         groups.Add(new(memory, "vLLM start-up memory lines (weights lines, and the others where the log names the release)", (r, _) => r.Kind == "memory"
             && CasePredictor.EngineOf(r) == Engine.Vllm && (r.Metric == "weights_gib_per_gpu" || CasePredictor.VersionOf(r, Engine.Vllm) is not null), []));
 
-        var profiles = new List<string>();
-        foreach (var engine in Enum.GetValues<Engine>())
-        {
-            var name = FittedParameters.ProfileGroup(engine);
-            profiles.Add(name);
-            groups.Add(new(name, $"{EnumText.Of(engine)} serving rows of dense models on one pipeline stage",
-                (r, c) => Serving(r, engine) && !Moe(r, c) && Stages(r) == 1, [.. collectives, memory]));
-        }
-
-        groups.Add(new("moe", "serving rows of MoE models on one pipeline stage", (r, c) => Serving(r) && Moe(r, c) && Stages(r) == 1, [.. collectives, memory, .. profiles]));
-        groups.Add(new("pipeline", "serving rows with pipeline parallelism", (r, _) => Serving(r) && Stages(r) > 1, [.. collectives, memory, .. profiles, "moe"]));
+        // One group for every single-stage serving row, dense or MoE: each figure depends on the sustained compute share and on
+        // its engine's costs, so they are fitted together (the loss weighs each engine's families alike).
+        const string serving = FittedParameters.ServingGroup;
+        groups.Add(new(serving, "serving rows on one pipeline stage, every engine", (r, _) => Serving(r) && Stages(r) == 1, [.. collectives, memory]));
+        groups.Add(new("pipeline", "serving rows with pipeline parallelism", (r, _) => Serving(r) && Stages(r) > 1, [.. collectives, memory, serving]));
         return groups;
     }
 
@@ -78,16 +72,9 @@ public static class FitGroups
 
     private static bool Nccl(CaseRow row) => row.Kind == "collective" && CasePredictor.ImplementationOf(row) == CollectiveImplementation.Nccl;
 
-    private static bool Serving(CaseRow row, Engine engine) => Serving(row) && CasePredictor.EngineOf(row) == engine;
-
-    /// <summary>A serving row whose figure the model's inputs and outputs can describe: not a tail percentile (the model predicts
-    /// typical figures, not p99), and not an open loop at a request rate (the model takes no request rate; such rows are
-    /// predicted at the concurrency the KV pool holds). The others are scored, never fitted: fitting a step cost to a queue's
-    /// tail or to a burst would make it stand in for the queue.</summary>
-    private static bool Serving(CaseRow row) =>
-        row.Kind == "serving" && row["batching"] != "continuous-rate" && row["statistic"] is not ("p90" or "p95" or "p99");
-
-    private static bool Moe(CaseRow row, HardwareCatalog catalog) => CasePredictor.ModelOrNull(row, catalog)?.Moe is not null;
+    /// <summary>A serving row. Every one is fitted: the model answers what each describes, bursts and open loops at a request rate
+    /// (admission and queueing) and percentiles (docs/physics.md) included.</summary>
+    private static bool Serving(CaseRow row) => row.Kind == "serving";
 
     private static int Stages(CaseRow row) => row.Int("pp") ?? 1;
 

@@ -2,23 +2,30 @@ using System.Globalization;
 using System.Text.Json;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Fidelity;
+using Sizing.Domain.Performance;
 using Sizing.Fidelity;
 
 // Predicts every measured case through the domain services and reports absolute percentage error per metric family,
 // in sample and cross-validated (leave one source out).
-// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--fit] [--write-bands]
+// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--fit] [--write-bands] [--sources]
+//        [--dump FILE] [--explain id-prefix] [--set Name=value | engine.Name=value]
 // Without files it reads every tests/Domain.Tests/TestData/cases-*.csv.
 //   --fit          refit every fitted constant on all rows and per held-out source (minutes); with the default sets it writes
 //                  src/Domain/Fidelity/Data/fits.json and benchmarks/Fidelity/cv-fits.json
 //   --write-bands  write src/Domain/Fidelity/Data/error-bands.json from the cross-validated errors
 //   --sources      print the sets and their source documents as the markdown table docs/calibration.md carries
-//   --predictions FILE  write every row's in-sample and held-out prediction as CSV (to study the misses)
+//   --dump FILE    write every row's in-sample and held-out prediction as CSV (to study the misses)
+//   --explain ID   spell out the estimate behind the rows whose id starts with ID (in sample)
+//   --set S        try a performance constant (PerformanceAssumptions name, or engine.EngineProfile name) on top of the fits;
+//                  a fitted constant set this way is no longer held out, so the figures are exploratory
 // Without --fit the figures come from the committed fits, each row predicted by a fit that excludes its source.
 var worst = 15;
 var fit = false;
 var writeBands = false;
 var sources = false;
-string? predictions = null;
+string? dump = null;
+string? explain = null;
+var settings = new List<string>();
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
@@ -36,8 +43,14 @@ for (var i = 0; i < args.Length; i++)
         case "--sources":
             sources = true;
             break;
-        case "--predictions" when i + 1 < args.Length:
-            predictions = args[++i];
+        case "--dump" when i + 1 < args.Length:
+            dump = args[++i];
+            break;
+        case "--explain" when i + 1 < args.Length:
+            explain = args[++i];
+            break;
+        case "--set" when i + 1 < args.Length:
+            settings.Add(args[++i]);
             break;
         default:
             files.Add(args[i]);
@@ -59,6 +72,19 @@ if (sources)
 }
 
 var catalog = HardwareCatalog.BuiltIn;
+EstimatorAssumptions Adjust(EstimatorAssumptions a) =>
+    a with { Performance = settings.Aggregate(a.Performance, ConstantSettings.Apply) };
+
+if (explain is not null)
+{
+    foreach (var row in rows.Where(r => r.Id.StartsWith(explain, StringComparison.Ordinal)))
+    {
+        Console.WriteLine(CasePredictor.Explain(row, catalog, Adjust(EstimatorAssumptions.Default)));
+    }
+
+    return 0;
+}
+
 var root = RepositoryPaths.Root;
 Console.WriteLine($"{rows.Count} cases from {string.Join(", ", files.Select(Path.GetFileName))}");
 
@@ -78,12 +104,17 @@ else
     (all, folds) = (FittedConstants.Document, CrossValidation.LoadFolds());
 }
 
-var cv = CrossValidation.Replay(rows, catalog, all, folds);
+var cv = CrossValidation.Replay(rows, catalog, all, folds, settings.Count > 0 ? Adjust : null);
 Console.WriteLine();
-Console.Write(FidelityReport.Render(cv, worst));
-if (predictions is not null)
+if (settings.Count > 0)
 {
-    Write(predictions, FidelityReport.PredictionsCsv(cv));
+    Console.WriteLine($"with {string.Join(", ", settings)} on top of the fits (exploratory: a fitted constant set this way is not held out)");
+}
+
+Console.Write(FidelityReport.Render(cv, worst));
+if (dump is not null)
+{
+    Write(dump, FidelityReport.PredictionsCsv(cv));
 }
 
 if (writeBands)

@@ -1,7 +1,7 @@
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
-using Sizing.Domain.Memory;
+using Sizing.Domain.Performance;
 
 namespace Sizing.Fidelity;
 
@@ -10,11 +10,10 @@ public static class Regimes
 {
     public const string BatchOne = "batch 1";
     public const string StaticBatch = "static batch";
-    public const string ContinuousBelow = "continuous, below KV capacity";
-    public const string ContinuousAbove = "continuous, above KV capacity";
-    public const string ContinuousRate = "continuous, at a request rate";
-    public const string OfflineMax = "offline-max";
-    public const string ServingOther = "serving, batching not stated";
+    public const string ContinuousBelow = "continuous, below capacity";
+    public const string ContinuousAbove = "continuous, above capacity (queueing)";
+    public const string Burst = "burst (offline-max, request rate inf)";
+    public const string Rate = "open loop at a request rate";
     public const string ScaleUp = "collective, one node, NVLink/XGMI";
     public const string Pcie = "collective, one node, PCIe";
     public const string MultiNode = "collective, multi-node";
@@ -24,27 +23,29 @@ public static class Regimes
 
     /// <summary>Report order.</summary>
     public static IReadOnlyList<string> Order { get; } =
-        [BatchOne, StaticBatch, ContinuousBelow, ContinuousAbove, ContinuousRate, OfflineMax, ServingOther, ScaleUp, Pcie, MultiNode, Memory, GpuFact, Other];
+        [BatchOne, StaticBatch, ContinuousBelow, ContinuousAbove, Burst, Rate, ScaleUp, Pcie, MultiNode, Memory, GpuFact, Other];
 
-    /// <summary>A serving or memory row: continuous rows compare their clients with the sequences the KV pool holds.</summary>
-    public static string OfDeployment(CaseRow row, MemoryEstimate memory)
+    /// <summary>A serving or memory row, by how its load arrives and, for closed loops, the physics' own admission figures: a
+    /// steady run whose clients exceed what the engine runs at once (max_num_seqs or the KV pool at this workload) queues.</summary>
+    /// <param name="performance">The row's estimate; null where none was made (a memory line, or a deployment that leaves no KV
+    /// cache, which counts as above capacity).</param>
+    public static string OfDeployment(CaseRow row, DeploymentInput input, PerformanceEstimate? performance)
     {
         ArgumentNullException.ThrowIfNull(row);
-        ArgumentNullException.ThrowIfNull(memory);
+        ArgumentNullException.ThrowIfNull(input);
         if (row.Kind == "memory")
         {
             return Memory;
         }
 
-        var concurrency = row.Int("concurrency");
-        return row["batching"] switch
+        var inFlight = performance?.Concurrency ?? input.Memory.Concurrency ?? 1;
+        return (input.Batching, input.Arrival) switch
         {
-            _ when concurrency == 1 => BatchOne,
-            "static" => StaticBatch,
-            "offline-max" => OfflineMax,
-            "continuous-concurrency" or "continuous-rate" when concurrency is { } c => c <= memory.MaxConcurrentSequences ? ContinuousBelow : ContinuousAbove,
-            "continuous-rate" => ContinuousRate,
-            _ => ServingOther,
+            (Batching.Static, _) => inFlight == 1 ? BatchOne : StaticBatch,
+            (_, Arrival.Burst) => Burst,
+            (_, Arrival.Rate) => Rate,
+            _ when inFlight == 1 => BatchOne,
+            _ => performance is { Queues: false } ? ContinuousBelow : ContinuousAbove,
         };
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Sizing.Domain;
 
 /// <summary>A number the model assumes rather than derives (an efficiency, an overhead), reported with every answer.</summary>
-/// <param name="Name">Stable camelCase name, e.g. <c>hbmEfficiency</c>.</param>
+/// <param name="Name">Stable camelCase name, e.g. <c>sustainedComputeShare</c>.</param>
 /// <param name="Value">The value used.</param>
 /// <param name="Unit">Its unit ("fraction", "GiB", "us", ...).</param>
 /// <param name="Basis">What kind of number it is: a measured fact, a fit to measured rows, or an assumption.</param>

@@ -32,7 +32,7 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
         Assert.True(json.GetProperty("latency").GetProperty("tpotMs").GetDouble() > 0);
         Assert.True(json.GetProperty("throughput").GetProperty("outputTokensPerSecond").GetDouble() > 0);
         Assert.Equal(160, json.GetProperty("communication").GetProperty("tensorParallel").GetProperty("allReducesPerStep").GetInt32());
-        Assert.Contains(json.GetProperty("assumptions").EnumerateArray(), a => a.GetProperty("name").GetString() == "hbmEfficiency");
+        Assert.Contains(json.GetProperty("assumptions").EnumerateArray(), a => a.GetProperty("name").GetString() == "sequenceStepUs");
     }
 
     [Fact]
@@ -47,6 +47,64 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         Assert.False(reply.Json.GetProperty("fits").GetBoolean());
         Assert.Contains(reply.Json.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("no KV cache", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Post_MoreClientsThanTheEngineRuns_Returns200ThatQueuesWithAWarning()
+    {
+        // Issue 9: past capacity is an answer with the queue in it, not figures as if every sequence were resident.
+        const string body = """
+            { "model": "llama-3.1-8b", "hardware": { "gpu": "h100-sxm-80gb" }, "maxNumSeqs": 64,
+              "workload": { "inputTokens": 1024, "outputTokens": 256, "concurrency": 256 } }
+            """;
+
+        var reply = await fixture.CreateClient().PostAsync(Route, body);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        var load = reply.Json.GetProperty("load");
+        Assert.True(load.GetProperty("queues").GetBoolean());
+        Assert.Equal(64, load.GetProperty("capacity").GetInt32());
+        Assert.Equal(192, load.GetProperty("waiting").GetDouble());
+        Assert.Contains(reply.Json.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("past capacity", StringComparison.Ordinal));
+        var ttft = reply.Json.GetProperty("latency").GetProperty("ttftPercentilesMs");
+        Assert.True(ttft.GetProperty("p50").GetDouble() <= ttft.GetProperty("p99").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("continuous-concurrency", null, "steady")]
+    [InlineData("continuous-rate", "\"requestsPerSecond\": 2,", "rate")]
+    [InlineData("continuous-rate", null, "burst")]
+    [InlineData("offline-max", "\"numPrompts\": 500,", "burst")]
+    public async Task Post_BenchmarkBatchingNames_AreAcceptedAndSayHowLoadArrives(string batching, string? extra, string arrival)
+    {
+        var body = $$"""
+            { "model": "llama-3.1-8b", "hardware": { "gpu": "h100-sxm-80gb" },
+              "workload": { "inputTokens": 512, "outputTokens": 128, {{extra}} "batching": "{{batching}}" } }
+            """;
+
+        var reply = await fixture.CreateClient().PostAsync(Route, body);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.Equal(arrival, reply.Json.GetProperty("load").GetProperty("arrival").GetString());
+    }
+
+    [Fact]
+    public async Task Post_BurstOfAThousand_WaitsLongerThanTheSameClientsInSteadyState()
+    {
+        const string burst = """
+            { "model": "llama-3.1-8b", "hardware": { "gpu": "h100-sxm-80gb" }, "maxNumSeqs": 128,
+              "workload": { "inputTokens": 512, "outputTokens": 256, "arrival": "burst", "numPrompts": 1000 } }
+            """;
+        const string steady = """
+            { "model": "llama-3.1-8b", "hardware": { "gpu": "h100-sxm-80gb" }, "maxNumSeqs": 128,
+              "workload": { "inputTokens": 512, "outputTokens": 256, "concurrency": 128 } }
+            """;
+
+        var b = await fixture.CreateClient().PostAsync(Route, burst);
+        var s = await fixture.CreateClient().PostAsync(Route, steady);
+
+        Assert.Equal(HttpStatusCode.OK, b.Status);
+        Assert.True(b.Json.GetProperty("latency").GetProperty("ttftMs").GetDouble() > s.Json.GetProperty("latency").GetProperty("ttftMs").GetDouble() * 10);
     }
 
     [Fact]
@@ -78,6 +136,10 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
     [InlineData("""{ "model": "llama-3-70b", "hardware": { }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.gpu")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "l4", "intraNode": "nvswitch" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.intraNode")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "gpusPerNode": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.gpusPerNode")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 1, "outputTokens": 1, "batching": "dynamic" } }""", "workload.batching")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 1, "outputTokens": 1, "arrival": "poisson" } }""", "workload.arrival")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 1, "outputTokens": 1, "requestsPerSecond": 0 } }""", "workload.requestsPerSecond")]
+    [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 1, "outputTokens": 1, "numPrompts": 0 } }""", "workload.numPrompts")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "interNode": "carrier-pigeon" }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.interNode")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "nicsPerNode": 65 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.nicsPerNode")]
     [InlineData("""{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb", "nicGbps": 0 }, "workload": { "inputTokens": 1, "outputTokens": 1 } }""", "hardware.nicGbps")]

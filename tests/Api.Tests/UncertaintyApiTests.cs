@@ -42,10 +42,13 @@ public sealed class UncertaintyApiTests(SizingApiFixture fixture)
 
         var assumptions = reply.Json.GetProperty("assumptions").EnumerateArray().ToList();
         Assert.All(assumptions, a => Assert.Contains(a.GetProperty("basis").GetString(), new[] { "measured", "fit", "assumption" }));
-        // TensorRT-LLM's profile is fitted to one source (its own performance docs): too few to count as a fit.
-        var hbm = assumptions.Single(a => a.GetProperty("name").GetString() == "hbmEfficiency");
-        Assert.Equal("assumption", hbm.GetProperty("basis").GetString());
-        Assert.Contains("fewer than 3", hbm.GetProperty("source").GetString(), StringComparison.Ordinal);
+        // TensorRT-LLM's layer floor is identified by two sources (its own performance docs, dstack): too few to count as a fit.
+        var floor = assumptions.Single(a => a.GetProperty("name").GetString() == "layerFloorUs");
+        Assert.Equal("assumption", floor.GetProperty("basis").GetString());
+        Assert.Contains("fewer than 3", floor.GetProperty("source").GetString(), StringComparison.Ordinal);
+        // The sustained compute share is fitted to the serving rows of every engine; the GPU's GEMM facts are measured.
+        Assert.Equal("fit", assumptions.Single(a => a.GetProperty("name").GetString() == "sustainedComputeShare").GetProperty("basis").GetString());
+        Assert.Equal("measured", assumptions.Single(a => a.GetProperty("name").GetString() == "attentionShare").GetProperty("basis").GetString());
         // NCCL's launch latency is fitted to NVSwitch rows of five sources.
         var launch = assumptions.Single(a => a.GetProperty("name").GetString() == "communication.nccl.launch-latency");
         Assert.Equal("fit", launch.GetProperty("basis").GetString());
@@ -66,6 +69,37 @@ public sealed class UncertaintyApiTests(SizingApiFixture fixture)
     }
 
     [Fact]
+    public async Task PostEstimate_Percentiles_CarryTheirFamilysBandAroundEachPercentile()
+    {
+        // A closed loop past the KV capacity: a queue, so the TTFT tail is far from its median; each percentile's band is the
+        // family's (the same ratios and rows) around that percentile.
+        var reply = await fixture.CreateClient().PostAsync("/v1/estimates", """
+            { "model": "llama-3-8b", "hardware": { "gpu": "l4" },
+              "workload": { "inputTokens": 2048, "outputTokens": 512, "concurrency": 256 } }
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        var latency = reply.Json.GetProperty("latency");
+        var u = reply.Json.GetProperty("uncertainty");
+        foreach (var (figure, percentiles) in new[] { ("ttftMs", "ttftPercentilesMs"), ("tpotMs", "tpotPercentilesMs") })
+        {
+            var family = u.GetProperty(figure);
+            var mean = latency.GetProperty(figure).GetDouble();
+            foreach (var p in new[] { "p50", "p90", "p99" })
+            {
+                var value = latency.GetProperty(percentiles).GetProperty(p).GetDouble();
+                var band = u.GetProperty(percentiles).GetProperty(p);
+                AssertBrackets(band, value);
+                Assert.Equal(family.GetProperty("rows").GetInt32(), band.GetProperty("rows").GetInt32());
+                Assert.Equal(family.GetProperty("basis").GetString(), band.GetProperty("basis").GetString());
+                Assert.Equal(family.GetProperty("high").GetDouble() / mean, band.GetProperty("high").GetDouble() / value, 2);
+            }
+        }
+
+        Assert.True(reply.Json.GetProperty("load").GetProperty("queues").GetBoolean());
+    }
+
+    [Fact]
     public async Task PostEstimate_DeploymentThatDoesNotFit_HasMemoryBandsButNoLatencyOrThroughputBands()
     {
         // 70B bf16 weights (~131 GiB) on one 80 GB GPU: no latency or throughput figures, so no bands for them either.
@@ -76,7 +110,7 @@ public sealed class UncertaintyApiTests(SizingApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         Assert.False(reply.Json.GetProperty("fits").GetBoolean());
         var u = reply.Json.GetProperty("uncertainty");
-        foreach (var figure in new[] { "ttftMs", "tpotMs", "e2eMs", "outputTokensPerSecond", "outputTokensPerSecondPerUser" })
+        foreach (var figure in new[] { "ttftMs", "tpotMs", "e2eMs", "ttftPercentilesMs", "tpotPercentilesMs", "outputTokensPerSecond", "outputTokensPerSecondPerUser" })
         {
             Assert.Equal(JsonValueKind.Null, u.GetProperty(figure).ValueKind);
         }
@@ -125,6 +159,8 @@ public sealed class UncertaintyApiTests(SizingApiFixture fixture)
             var tpot = plan.GetProperty("latency").GetProperty("tpotMs").GetDouble();
             var band = plan.GetProperty("uncertainty").GetProperty("tpotMs");
             AssertBrackets(band, tpot);
+            AssertBrackets(plan.GetProperty("uncertainty").GetProperty("ttftP99Ms"), plan.GetProperty("latency").GetProperty("ttftP99Ms").GetDouble());
+            AssertBrackets(plan.GetProperty("uncertainty").GetProperty("tpotP99Ms"), plan.GetProperty("latency").GetProperty("tpotP99Ms").GetDouble());
             var slo = plan.GetProperty("why")[0].GetString()!;
             Assert.Contains("pessimistic edge", slo, StringComparison.Ordinal);
             var acrossBand = band.GetProperty("high").GetDouble() <= 60

@@ -4,8 +4,8 @@ using Sizing.Domain.Performance;
 namespace Sizing.Domain.Fidelity;
 
 /// <summary>A constant fitted to measured rows: where it may physically lie, what it starts from, and how to read and set it.</summary>
-/// <param name="Key">Unique name across the registry, e.g. <c>trtllm.hbmEfficiency</c> or <c>communication.pcie.busbw-efficiency</c>.</param>
-/// <param name="Name">The name it is reported under in <see cref="Assumption"/> lists (several engines share <c>hbmEfficiency</c>).</param>
+/// <param name="Key">Unique name across the registry, e.g. <c>trtllm.layerFloorUs</c> or <c>communication.pcie.busbw-efficiency</c>.</param>
+/// <param name="Name">The name it is reported under in <see cref="Assumption"/> lists (several engines share <c>layerFloorUs</c>).</param>
 /// <param name="Group">The fit group: constants fitted together on the same rows (benchmarks/Fidelity FitGroups names each group's rows).</param>
 /// <param name="Unit">Its unit.</param>
 /// <param name="Low">Lowest physically plausible value: a fit that wants less is fitting noise.</param>

@@ -124,10 +124,12 @@ public static class MemoryEstimator
         }
 
         var maxSequences = plan.SequencesThatFit * ranks;
-        var concurrency = input.Concurrency ?? Math.Max(1, Math.Min(maxSeqs * ranks, (int)Math.Floor(maxSequences)));
+        var resident = Math.Max(1, Math.Min(maxSeqs * ranks, (int)Math.Floor(maxSequences)));
+        var concurrency = input.Concurrency ?? resident;
         if (input.Concurrency is { } wanted && wanted > maxSequences && reasons.Count == 0)
         {
-            reasons.Add(Invariant($"{wanted} concurrent {input.SequenceLength}-token sequences need {(perSequence * parallelism.SequencesPerAttentionRank(wanted)).GiB:0.##} GiB of KV per GPU but the pool holds {usablePool.GiB:0.##} GiB (at most {Math.Floor(maxSequences):0} sequences)"));
+            // Not a failure: the engine runs what its pool holds and the rest wait (the performance figures say how long).
+            warnings.Add(Invariant($"{wanted} concurrent {input.SequenceLength}-token sequences would need {(perSequence * parallelism.SequencesPerAttentionRank(wanted)).GiB:0.##} GiB of KV per GPU but the pool holds {usablePool.GiB:0.##} GiB (at most {Math.Floor(maxSequences):0} whole sequences): the engine runs what fits and the other requests queue"));
         }
 
         if (input.Concurrency is { } requested && requested > maxSeqs * ranks)
@@ -142,7 +144,7 @@ public static class MemoryEstimator
             warnings.Add(Invariant($"{input.SequenceLength} tokens exceed the model's max_position_embeddings ({model.MaxPositionEmbeddings})"));
         }
 
-        var kvForWorkload = perSequence * (long)parallelism.SequencesPerAttentionRank(concurrency);
+        var kvForWorkload = perSequence * (long)parallelism.SequencesPerAttentionRank(Math.Min(concurrency, resident));
         var fits = reasons.Count == 0;
         var estimate = new MemoryEstimate(
             fits, weights, kvForWorkload, activations, nonTorch + outsideBudget, nonTorch, capacity, usablePool, perTokenPerGpu,

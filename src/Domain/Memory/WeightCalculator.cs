@@ -25,12 +25,8 @@ public static class WeightCalculator
         var p = model.Parameters;
         int tp = parallelism.Tensor, pp = parallelism.Pipeline;
         var stageFraction = (double)LayersOnLargestStage(model.Layers, pp) / model.Layers;
-        var wide = weights == Precision.Fp32 ? 4.0 : 2.0;
-
-        // A checkpoint that ships only its experts quantized (gpt-oss: MXFP4) keeps the other linears 16-bit at that format.
-        var linear = model.NativeExpertPrecision is { } native && weights.BytesPerElement() <= native.BytesPerElement()
-            ? wide
-            : weights.WeightBytesPerParameter();
+        var wide = WideBytesPerParameter(weights);
+        var linear = LinearBytesPerParameter(model, weights);
 
         var kvReplication = (double)model.KvHeadsPerRank(tp) / model.KvHeads;
         var blocks = (p.AttentionSharded * stageFraction / tp * linear)
@@ -46,6 +42,19 @@ public static class WeightCalculator
         var vision = p.Vision * wide / tp;
         var ropeCache = (double)model.MaxPositionEmbeddings * model.RotaryDim * wide;
         return new Bytes(checked((long)Math.Round(blocks + vocab + vision + ropeCache)));
+    }
+
+    /// <summary>Bytes per parameter of what stays unquantized (embeddings, LM head, norms, routers): 16-bit, or fp32 for fp32 weights.</summary>
+    public static double WideBytesPerParameter(Precision weights) => weights == Precision.Fp32 ? 4.0 : 2.0;
+
+    /// <summary>Bytes per parameter of the transformer-block linears other than routed experts.</summary>
+    /// <remarks>A checkpoint that ships only its experts quantized (gpt-oss: MXFP4) keeps the other linears 16-bit at that format.</remarks>
+    public static double LinearBytesPerParameter(ModelArchitecture model, Precision weights)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.NativeExpertPrecision is { } native && weights.BytesPerElement() <= native.BytesPerElement()
+            ? WideBytesPerParameter(weights)
+            : weights.WeightBytesPerParameter();
     }
 
     /// <summary>The layer count of the largest pipeline stage.</summary>

@@ -46,6 +46,10 @@ public static class DeploymentEstimator
         var warnings = new List<string>(memory.Reasons);
         warnings.AddRange(memory.Warnings);
         warnings.AddRange(TopologyWarnings(input, performance));
+        if (LoadWarning(memory, performance) is { } load)
+        {
+            warnings.Add(load);
+        }
         return new DeploymentEstimate(memory, performance, warnings,
             [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Concerning(input.Topology, input.Memory.Parallelism.GpusPerReplica > input.Topology.GpusPerNode), BandWidening],
             EstimateBands.For(input.Memory.Engine, input.Memory.Gpu));
@@ -54,6 +58,20 @@ public static class DeploymentEstimator
     /// <summary>How bands of classes no measured row covers are widened.</summary>
     internal static Assumption BandWidening { get; } = new("uncalibratedBandWidening", ErrorBands.UncalibratedWidening, "factor", AssumptionBasis.Assumption,
         "error bands of an engine or GPU class no measured row of the family covers are widened this much in log space (an uncalibrated class errs further)");
+
+    /// <summary>Past capacity the figures are those of a queue, not of every request resident at once: say so.</summary>
+    private static string? LoadWarning(MemoryEstimate memory, PerformanceEstimate performance)
+    {
+        if (!performance.Queues)
+        {
+            return null;
+        }
+
+        var limit = performance.Capacity >= memory.MaxNumSeqs
+            ? Invariant($"max_num_seqs ({memory.MaxNumSeqs})")
+            : Invariant($"its KV pool ({memory.KvCachePool.GiB:0.##} GiB per GPU)");
+        return Invariant($"past capacity: {performance.Concurrency} requests in flight but the engine runs at most {performance.Capacity} at once, limited by {limit}; ≈ {performance.Waiting:0} wait for admission, so TTFT includes the queue (mean {performance.Ttft.Milliseconds:0} ms) while TPOT and throughput stay at their plateau");
+    }
 
     private static IEnumerable<string> TopologyWarnings(DeploymentInput input, PerformanceEstimate performance)
     {

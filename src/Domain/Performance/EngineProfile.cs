@@ -1,32 +1,35 @@
 namespace Sizing.Domain.Performance;
 
-/// <summary>How close one engine's kernels come to the hardware's peaks, and what each step costs besides kernels.</summary>
-/// <param name="HbmEfficiency">Fraction of peak memory bandwidth decode kernels sustain (weight and KV streaming).</param>
-/// <param name="ComputeEfficiency">Fraction of dense 16-bit tensor peak large GEMMs reach.</param>
-/// <param name="LowPrecisionComputeEfficiency">Fraction of the fp8/int8/fp4 tensor peak large GEMMs reach (lower: scaling and conversion).</param>
-/// <param name="KvReadEfficiency">Fraction of peak bandwidth paged-attention decode kernels sustain reading the KV cache.</param>
-/// <param name="RooflineSharpness">Exponent q of the smooth roofline (t_mem^q + t_compute^q)^(1/q): how well memory traffic and math overlap near the ridge.</param>
-/// <param name="HalfSaturationTokens">Tokens in a step at which GEMMs reach half their peak efficiency: η = η_max·M/(M + M½).
-/// Small prompts under-fill the SMs; decode stays memory-bound as long as M½ is well below the ridge point.</param>
-/// <param name="AttentionEfficiency">Fraction of 16-bit peak flash attention reaches in prefill.</param>
-/// <param name="StepOverheadUs">Fixed cost of one engine step: scheduling, sampling, launch gaps (µs).</param>
-/// <param name="LayerOverheadUs">Per-layer cost per step not hidden by CUDA graphs: small kernels, norms, rotary (µs).</param>
-/// <param name="RequestOverheadUs">Fixed cost a request pays before its first token beyond its prefill: admission, tokenisation,
-/// the first sampling and streaming of the token (µs).</param>
+/// <summary>What one serving engine adds to the GPU's own costs: its scheduler, its small kernels, its API server, and how it
+/// admits requests. The hardware efficiencies are facts about the GPU (<see cref="Catalog.GpuAchievable"/>), not about the engine.</summary>
+/// <param name="StepOverheadUs">Fixed cost of one engine step outside the model's kernels: scheduling, input preparation, sampling,
+/// launching (µs).</param>
+/// <param name="SequenceStepUs">CPU cost per sequence sampled in a step: scheduling bookkeeping, sampling, detokenising and
+/// streaming its token (µs); it is what makes a step of hundreds of sequences slower than its kernels.</param>
+/// <param name="LayerFloorUs">Small kernels of one decoder layer besides its GEMMs and attention: norms, rotary embedding, KV-cache
+/// write, activation and residual adds, under CUDA graphs (µs). It does not shrink with tensor parallelism.</param>
+/// <param name="RequestOverheadUs">Fixed cost a request pays before its first token beyond its prefill: the API server's parsing,
+/// tokenisation and chat template, admission, and streaming the first token back (µs).</param>
+/// <param name="ReservesWholeSequence">Admission reserves KV for prompt and output up front (TensorRT-LLM's GUARANTEED_NO_EVICT);
+/// otherwise blocks are allocated as tokens arrive (vLLM, SGLang), so a running sequence holds prompt + half its output on average.</param>
 public sealed record EngineProfile(
-    double HbmEfficiency,
-    double ComputeEfficiency,
-    double LowPrecisionComputeEfficiency,
-    double KvReadEfficiency,
-    double RooflineSharpness,
-    double HalfSaturationTokens,
-    double AttentionEfficiency,
     double StepOverheadUs,
-    double LayerOverheadUs,
-    double RequestOverheadUs)
+    double SequenceStepUs,
+    double LayerFloorUs,
+    double RequestOverheadUs,
+    bool ReservesWholeSequence)
 {
-    /// <summary>The prior of an engine no rows have fitted yet: HBM 75 % (docs/formulas.md §3: 60-85 %), GEMMs 60 % of peak and
-    /// 50 % in 8-bit or less (§1.5), KV reads 65 %, a quadratic smooth maximum, half saturation at 32 tokens, attention 55 %
-    /// (FlashAttention-2: 50-70 %), 500 µs per step, 3 µs per layer and 2 ms per request outside kernels. Planning values, not fits.</summary>
-    public static EngineProfile Planning { get; } = new(0.75, 0.60, 0.50, 0.65, 2.0, 32, 0.55, 500, 3, 2000);
+    /// <summary>The prior of every engine before any row is fitted, and the value of each field the registry does not fit.</summary>
+    /// <remarks>300 µs of host work per step under CUDA graphs, 10 µs of Python bookkeeping per sequence sampled, 6 small
+    /// graph-replayed kernels of ~1 µs per layer (benchmarks/GpuProbe: 0.94 µs each), 2 ms per request for the API server.
+    /// Planning values, not read off any measured row.</remarks>
+    public static EngineProfile Planning { get; } = new(StepOverheadUs: 300, SequenceStepUs: 10, LayerFloorUs: 6, RequestOverheadUs: 2_000, ReservesWholeSequence: false);
+
+    /// <summary>Where <see cref="Planning"/> comes from, as its assumptions report it.</summary>
+    public const string PlanningSource = "planning prior (300 µs per step, 10 µs per sequence, 6 µs per layer from ~1 µs per graph-replayed small kernel in benchmarks/GpuProbe, 2 ms per request), not fitted";
+
+    public const string StepOverheadMeaning = "scheduler, input preparation, sampler and launches per engine step";
+    public const string SequenceStepMeaning = "per sequence sampled in a step: scheduling, sampling, detokenising and streaming its token";
+    public const string LayerFloorMeaning = "norms, rotary, KV write, activation per layer; a graph-replayed small kernel costs ~1 µs on H200 (benchmarks/GpuProbe)";
+    public const string RequestOverheadMeaning = "API server parsing, tokenisation, admission and first-token streaming, once per request";
 }

@@ -3,28 +3,33 @@ using Sizing.Domain.Fidelity;
 
 namespace Sizing.Domain.Performance;
 
-/// <summary>The efficiencies and overheads the performance model assumes, per engine, with their sources.</summary>
+/// <summary>The engine costs and the few kernel constants the performance model assumes, each with what it is: a measured fact,
+/// a fit (rows and sources), or an assumption.</summary>
 /// <remarks>
-/// The initialisers are priors. Every constant in <see cref="FittedParameters"/> is fitted by benchmarks/Fidelity to the
-/// measured sets (tests/Domain.Tests/TestData, docs/calibration.md) within a physical range, never per row: one profile
-/// per engine, shared by every model, GPU and shape. <see cref="Default"/> carries those fits (Fidelity/Data/fits.json);
-/// an engine no measured row calibrates keeps its prior and reports it as an assumption.
+/// Bandwidth, GEMM throughput and per-GEMM latency are per-GPU catalog facts (<see cref="Catalog.GpuAchievable"/>); what is
+/// here belongs to the engine (scheduler, small kernels, API server) or to a kernel family on every GPU. The initialisers are
+/// priors: every constant in <see cref="FittedParameters"/> is fitted by benchmarks/Fidelity to the measured sets
+/// (tests/Domain.Tests/TestData, docs/calibration.md) within a physical range, never per row, and cross-validated source by
+/// source. <see cref="Default"/> carries those fits (Fidelity/Data/fits.json).
 /// </remarks>
 public sealed record PerformanceAssumptions
 {
     /// <summary>What the service answers with: the priors with every fitted constant at its fit on all measured rows.</summary>
     public static PerformanceAssumptions Default => EstimatorAssumptions.Default.Performance;
 
-    /// <summary>vLLM V1 with CUDA graphs and its custom all-reduce (prior: set by hand to vLLM's published single-stream speed).</summary>
-    /// <remarks>Llama-3.1-8B bf16 on H100 ≈ 150 tok/s, ITL ≈ 6.5 ms; the request overhead stands for its OpenAI server
-    /// (tokenisation, detokenisation, HTTP).</remarks>
-    public EngineProfile Vllm { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 400, 3, 3000);
+    /// <summary>vLLM V1: CUDA graphs for decode, piecewise graphs for mixed steps, an OpenAI API server in front (prior: the
+    /// planning profile).</summary>
+    /// <remarks>Its per-sequence and per-request costs are fitted together with SGLang's (the sources do not tell the two apart);
+    /// the step overhead and layer floor stay at the planning priors. From vLLM 0.12 on, host work overlaps the GPU's
+    /// (<see cref="StepModel.OverlapsHostWork"/>).</remarks>
+    public EngineProfile Vllm { get; init; } = EngineProfile.Planning;
 
-    /// <summary>SGLang: the same kernel family as vLLM, a lighter scheduler (prior).</summary>
-    public EngineProfile Sglang { get; init; } = new(0.78, 0.65, 0.50, 0.75, 1.75, 40, 0.60, 300, 3, 2000);
+    /// <summary>SGLang: the same kernel families as vLLM, its own scheduler and API server (prior: the planning profile).</summary>
+    public EngineProfile Sglang { get; init; } = EngineProfile.Planning;
 
-    /// <summary>TensorRT-LLM: fused kernels, in-flight batching, C++ runtime (prior: the planning profile).</summary>
-    public EngineProfile Trtllm { get; init; } = EngineProfile.Planning;
+    /// <summary>TensorRT-LLM: fused kernels, a C++ in-flight batching runtime, GUARANTEED_NO_EVICT admission (prior: the planning
+    /// profile, reserving whole sequences).</summary>
+    public EngineProfile Trtllm { get; init; } = EngineProfile.Planning with { ReservesWholeSequence = true };
 
     /// <summary>LMDeploy TurboMind (prior: the planning profile).</summary>
     public EngineProfile Lmdeploy { get; init; } = EngineProfile.Planning;
@@ -42,13 +47,38 @@ public sealed record PerformanceAssumptions
     /// prompt chunks, so every stage waits for the slowest one. Cycle = p·T_stage·(1 + skew·(m − 1)). Prior 0.02; fitted.</summary>
     public double PipelineSkew { get; init; } = 0.02;
 
-    /// <summary>Share of the dense weight-streaming bandwidth that grouped expert GEMMs reach: many small per-expert matrices,
-    /// each with a handful of tokens, stream less efficiently than one large GEMM. Prior 1 (no penalty); fitted.</summary>
-    public double ExpertBandwidthShare { get; init; } = 1.0;
+    /// <summary>Share of the GPU's weight-streaming bandwidth that grouped expert GEMMs reach: many small per-expert matrices,
+    /// each with a handful of tokens, stream less efficiently than one large GEMM.</summary>
+    /// <remarks>Measured: torch._grouped_mm over 32-128 touched experts streams 2.9-3.3 TB/s on H200, 71-81 % of the 4.1 TB/s a
+    /// dense GEMM reaches (benchmarks/GpuProbe/h200-2026-11-30-decode-costs.csv, grouped rows, DeepSeek-V3, Qwen3-235B and
+    /// gpt-oss expert shapes; not a scored row).</remarks>
+    public double ExpertBandwidthShare { get; init; } = 0.78;
 
-    /// <summary>Tokens of the most loaded expert over the mean under top-k routing (load imbalance of EP groups).</summary>
-    /// <remarks>DeepSeek-V3 report and DeepEP measurements put per-GPU token skew near 1.1–1.3 without EPLB; 1.2 is assumed.</remarks>
-    public double ExpertImbalance { get; init; } = 1.2;
+    /// <summary>Small kernels each MoE layer adds besides its GEMMs: top-k routing, token permutation into expert order and
+    /// back, per step (µs).</summary>
+    /// <remarks>Assumption: vLLM's fused_moe runs topk_softmax (grouped_topk for DeepSeek), moe_align_block_size and a
+    /// weighted sum of the experts' outputs, about four kernels of 3-5 µs each under CUDA graphs.</remarks>
+    public double MoeLayerFloorUs { get; init; } = 15;
+
+    /// <summary>Share of the GPU's large-M bf16 GEMM throughput that causal prefill attention reaches.</summary>
+    /// <remarks>Measured: 572 TFLOP/s at 16k tokens against 700 for bf16 GEMMs on the H200 probe (benchmarks/GpuProbe); shorter
+    /// prompts fall below it through the per-kernel latency.</remarks>
+    public double AttentionShare { get; init; } = 0.8;
+
+    /// <summary>Exponent q of the smooth roofline (t_mem^q + t_compute^q)^(1/q) of one GEMM.</summary>
+    /// <remarks>Measured: q = 4 with t_mem = bytes/bandwidth + per-GEMM latency fits the H200 probe's GEMM-vs-M curves (M = 1 to
+    /// 16,384) within a few per cent (benchmarks/GpuProbe/README.md).</remarks>
+    public double RooflineSharpness { get; init; } = 4;
+
+    /// <summary>Rows of one tensor-core tile: an expert that receives fewer tokens still pays for a whole tile of math.</summary>
+    /// <remarks>vLLM's and SGLang's fused_moe Triton configs use BLOCK_SIZE_M = 16 for decode-sized batches (the mma.sync m16 tile).</remarks>
+    public double TileRows { get; init; } = 16;
+
+    /// <summary>Share of the isolated large-M GEMM throughput a whole forward pass sustains: clocks drop under sustained load,
+    /// and norms, activations, quantisation and rotary kernels scale with the tokens as the GEMMs do.</summary>
+    /// <remarks>Prior 1 (the probe's isolated GEMM throughput holds); fitted to the serving rows (docs/physics.md,
+    /// docs/calibration.md).</remarks>
+    public double SustainedComputeShare { get; init; } = 1.0;
 
     public EngineProfile For(Engine engine) => engine switch
     {
@@ -73,24 +103,28 @@ public sealed record PerformanceAssumptions
     public IReadOnlyList<Assumption> Describe(Engine engine)
     {
         var p = For(engine);
-        Assumption Profile(string field, double value) => FittedParameters.Find(FittedParameters.ProfileKey(engine, field))!.Describe(value);
+
+        // A profile field the registry fits for this engine reports its fit; the others are the planning priors.
+        Assumption Profile(string field, double value, string unit, string meaning) =>
+            FittedParameters.Find(FittedParameters.ProfileKey(engine, field)) is { } fitted
+                ? fitted.Describe(value)
+                : new(field, value, unit, AssumptionBasis.Assumption, "assumption: " + EngineProfile.PlanningSource + "; " + meaning);
         return
         [
-            Profile("hbmEfficiency", p.HbmEfficiency),
-            Profile("computeEfficiency", p.ComputeEfficiency),
-            Profile("lowPrecisionComputeEfficiency", p.LowPrecisionComputeEfficiency),
-            Profile("kvReadEfficiency", p.KvReadEfficiency),
-            Profile("rooflineSharpness", p.RooflineSharpness),
-            Profile("gemmHalfSaturationTokens", p.HalfSaturationTokens),
-            Profile("attentionEfficiency", p.AttentionEfficiency),
-            Profile("stepOverheadUs", p.StepOverheadUs),
-            Profile("layerOverheadUs", p.LayerOverheadUs),
-            Profile("requestOverheadUs", p.RequestOverheadUs),
+            Profile("stepOverheadUs", p.StepOverheadUs, "us", EngineProfile.StepOverheadMeaning),
+            Profile("sequenceStepUs", p.SequenceStepUs, "us", EngineProfile.SequenceStepMeaning),
+            Profile("layerFloorUs", p.LayerFloorUs, "us", EngineProfile.LayerFloorMeaning),
+            Profile("requestOverheadUs", p.RequestOverheadUs, "us", EngineProfile.RequestOverheadMeaning),
+            new("reservesWholeSequence", p.ReservesWholeSequence ? 1 : 0, "flag", AssumptionBasis.Measured, "engine code: 1 = KV for prompt + output reserved up front (TensorRT-LLM GUARANTEED_NO_EVICT), 0 = blocks allocated as tokens arrive (vLLM, SGLang)"),
             new("activationBytes", ActivationBytes, "bytes", AssumptionBasis.Measured, "activations travel in 16-bit between ranks (vLLM, TensorRT-LLM)"),
             new("communicationOverlap", CommunicationOverlap, "fraction", AssumptionBasis.Assumption, "tensor-parallel all-reduces sit on the critical path in decode (vLLM, TensorRT-LLM)"),
-            FittedParameters.Find("performance.pipelineSkew")!.Describe(PipelineSkew),
-            FittedParameters.Find("performance.expertBandwidthShare")!.Describe(ExpertBandwidthShare),
-            new("expertImbalance", ExpertImbalance, "ratio", AssumptionBasis.Assumption, "busiest expert group over the mean under top-k routing without load balancing: DeepEP and the DeepSeek-V3 report put it at 1.1-1.3"),
+            FittedParameters.Find(FittedParameters.PipelineSkewKey)!.Describe(PipelineSkew),
+            new("expertBandwidthShare", ExpertBandwidthShare, "fraction of the GPU's streaming bandwidth", AssumptionBasis.Measured, "grouped expert GEMMs stream 2.9-3.3 of the 4.1 TB/s dense GEMMs reach on H200 (benchmarks/GpuProbe)"),
+            new("attentionShare", AttentionShare, "fraction of bf16 GEMM throughput", AssumptionBasis.Measured, "causal prefill attention 572 vs GEMM 700 TFLOP/s on H200 (benchmarks/GpuProbe)"),
+            new("rooflineSharpness", RooflineSharpness, "exponent", AssumptionBasis.Measured, "q = 4 fits the H200 probe's GEMM-vs-M curves (benchmarks/GpuProbe)"),
+            new("moeLayerFloorUs", MoeLayerFloorUs, "us", AssumptionBasis.Assumption, "routing and permutation kernels per MoE layer (topk, align, sum), ~4 small kernels under CUDA graphs"),
+            new("tileRows", TileRows, "rows", AssumptionBasis.Assumption, "tile height of grouped expert GEMMs at decode (fused_moe BLOCK_SIZE_M = 16)"),
+            FittedParameters.Find(FittedParameters.SustainedComputeShareKey)!.Describe(SustainedComputeShare),
         ];
     }
 }

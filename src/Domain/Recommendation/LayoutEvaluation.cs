@@ -10,7 +10,7 @@ namespace Sizing.Domain.Recommendation;
 internal sealed class LayoutEvaluation
 {
     private readonly StepModel _model;
-    private readonly int _batchedTokens;
+    private readonly EngineLimits _limits;
     private int[] _keys = new int[8];
     private PerformancePoint[] _values = new PerformancePoint[8];
 
@@ -20,9 +20,9 @@ internal sealed class LayoutEvaluation
         Hardware = hardware;
         Forced = forced;
         Input = input;
-        MaxConcurrency = memory.Concurrency;
-        _batchedTokens = memory.MaxNumBatchedTokens;
         _model = new StepModel(input.Memory, input.Topology, assumptions.Performance, assumptions.Communication, assumptions.Memory);
+        _limits = EngineLimits.Of(input, memory, _model.ReservesWholeSequence);
+        MaxConcurrency = _limits.MaxRunning;
     }
 
     public int HardwareIndex { get; }
@@ -71,7 +71,7 @@ internal sealed class LayoutEvaluation
     }
 
     /// <summary>The full performance estimate at <paramref name="concurrency"/> (not kept).</summary>
-    public PerformanceEstimate Full(int concurrency) => PerformanceEstimator.Estimate(Input, _model, concurrency, _batchedTokens);
+    public PerformanceEstimate Full(int concurrency) => PerformanceEstimator.Estimate(Input, _model, _limits, concurrency);
 
     public PerformancePoint PointAt(int index) => _values[index];
 
@@ -130,9 +130,11 @@ internal sealed class LayoutEvaluation
 }
 
 /// <summary>The figures of one performance estimate the search compares.</summary>
-internal readonly record struct PerformancePoint(Seconds Ttft, Seconds Tpot, Seconds E2e, double OutputTokensPerSecond, double RequestsPerSecond)
+internal readonly record struct PerformancePoint(
+    Seconds Ttft, Seconds Tpot, Seconds E2e, double OutputTokensPerSecond, double RequestsPerSecond, Seconds TtftP99, Seconds TpotP99)
 {
     public double OutputTokensPerSecondPerUser => Tpot.Value > 0 ? 1 / Tpot.Value : 0;
 
-    public static PerformancePoint Of(PerformanceEstimate e) => new(e.Ttft, e.Tpot, e.E2e, e.OutputTokensPerSecond, e.RequestsPerSecond);
+    public static PerformancePoint Of(PerformanceEstimate e) =>
+        new(e.Ttft, e.Tpot, e.E2e, e.OutputTokensPerSecond, e.RequestsPerSecond, e.TtftPercentiles.P99, e.TpotPercentiles.P99);
 }

@@ -91,7 +91,7 @@ internal static class PlanBuilder
         var tokensPerHour = input.RequestsPerSecond * input.OutputTokens * 3600;
         var perMillion = tokensPerHour > 0 ? c.CostPerHourUsd / tokensPerHour * 1e6 : 0;
         return new Plan(rank, layout.Hardware, layout.Parallelism with { Data = c.Replicas }, layout.Weights, layout.KvCache, c.Concurrency,
-            c.RequestsPerSecond, c.Capacity, c.Utilization, c.Queueing, c.Ttft, estimate, deployment, c.CostPerHourUsd, perMillion,
+            c.RequestsPerSecond, c.Capacity, c.Utilization, c.Queueing, c.Ttft, c.TtftP99, estimate, deployment, c.CostPerHourUsd, perMillion,
             c.SaturatedPerGpu, true, acrossBand, layout.Forced, Why(state, c, performance, memory, perMillion, sloLine), EngineCommandBuilder.For(input, c),
             Checklist(c, memory));
     }
@@ -160,7 +160,11 @@ internal static class PlanBuilder
         var e = c.Estimate;
         var ttft = Invariant($"TTFT {c.Ttft.Milliseconds:0.#} ms (engine {e.Ttft.Milliseconds:0.#} ms + queueing {c.Queueing.Milliseconds:0.#} ms at {c.Utilization:P0} load)");
         var tpot = Invariant($"TPOT {e.Tpot.Milliseconds:0.#} ms");
-        var line = Invariant($"meets the SLO: {ttft}{(slo.Ttft is { } t ? Invariant($" ≤ {t.Milliseconds:0.#} ms") : " (no target)")}; {tpot}{(slo.Tpot is { } p ? Invariant($" ≤ {p.Milliseconds:0.#} ms") : " (no target)")}");
+        var tails = Invariant($"; p99 TTFT {c.TtftP99.Milliseconds:0.#} ms{(slo.TtftP99 is { } t99 ? Invariant($" ≤ {t99.Milliseconds:0.#} ms") : "")}, p99 TPOT {e.TpotP99.Milliseconds:0.#} ms{(slo.TpotP99 is { } p99 ? Invariant($" ≤ {p99.Milliseconds:0.#} ms") : "")}");
+        var decided = slo.Binding(c.Ttft, c.TtftP99, e.Tpot, e.TpotP99) is { } binding
+            ? Invariant($"; the {binding.Name} target decided this plan ({binding.Figure.Milliseconds:0.#} of {binding.Target.Milliseconds:0.#} ms)")
+            : string.Empty;
+        var line = Invariant($"meets the SLO: {ttft}{(slo.Ttft is { } t ? Invariant($" ≤ {t.Milliseconds:0.#} ms") : " (no target)")}; {tpot}{(slo.Tpot is { } p ? Invariant($" ≤ {p.Milliseconds:0.#} ms") : " (no target)")}{tails}{decided}");
         var edges = new List<string>();
         var across = true;
         if (slo.Ttft is { } ttftTarget)
@@ -168,9 +172,19 @@ internal static class PlanBuilder
             across &= Edge(edges, "TTFT", c.Ttft, ttftTarget, bands.Ttft);
         }
 
+        if (slo.TtftP99 is { } ttftP99Target)
+        {
+            across &= Edge(edges, "TTFT p99", c.TtftP99, ttftP99Target, bands.Ttft);
+        }
+
         if (slo.Tpot is { } tpotTarget)
         {
             across &= Edge(edges, "TPOT", e.Tpot, tpotTarget, bands.Tpot);
+        }
+
+        if (slo.TpotP99 is { } tpotP99Target)
+        {
+            across &= Edge(edges, "TPOT p99", e.TpotP99, tpotP99Target, bands.Tpot);
         }
 
         return edges.Count == 0
@@ -179,6 +193,7 @@ internal static class PlanBuilder
     }
 
     /// <summary>Whether the pessimistic edge of <paramref name="figure"/>'s band still meets <paramref name="target"/>, said in words.</summary>
+    /// <remarks>A percentile's band is its family's: the measured rows of a family mix means, medians and tails.</remarks>
     private static bool Edge(List<string> edges, string name, Seconds figure, Seconds target, ErrorBand band)
     {
         var pessimistic = band.High(figure.Milliseconds);

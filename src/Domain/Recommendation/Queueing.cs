@@ -22,4 +22,17 @@ public static class Queueing
         var rho = Utilization(arrivalsPerSecond, capacityPerSecond);
         return rho >= 1 ? double.PositiveInfinity : rho / (2 * capacityPerSecond * (1 - rho));
     }
+
+    /// <summary>The wait 99 % of requests stay under in the same M/D/1 queue: none with probability 1 − ρ, else roughly
+    /// exponential with mean W_q / ρ (the heavy-traffic tail of Kingman's approximation).</summary>
+    public static double MD1WaitP99Seconds(double arrivalsPerSecond, double capacityPerSecond)
+    {
+        var rho = Utilization(arrivalsPerSecond, capacityPerSecond);
+        if (rho >= 1)
+        {
+            return double.PositiveInfinity;
+        }
+
+        return rho <= 0.01 ? 0 : MD1WaitSeconds(arrivalsPerSecond, capacityPerSecond) / rho * Math.Log(rho / 0.01);
+    }
 }

@@ -31,11 +31,35 @@ public sealed record HardwareOption(
     GpuSpec Gpu, int GpusPerNode, IntraNodeLink IntraNode, InterNodeLink InterNode, int? NicsPerNode = null, double? NicGbps = null);
 
 /// <summary>Latency targets; a null target is not constrained.</summary>
-/// <param name="Ttft">Time to first token, queueing included.</param>
-/// <param name="Tpot">Time per output token after the first.</param>
-public sealed record ServiceLevel(Seconds? Ttft, Seconds? Tpot)
+/// <param name="Ttft">Mean time to first token, queueing included.</param>
+/// <param name="Tpot">Mean time per output token after the first.</param>
+/// <param name="TtftP99">Time to first token that 99 % of requests meet, queueing included.</param>
+/// <param name="TpotP99">Time per output token that 99 % of requests meet (prefill chunks of other requests make some slower).</param>
+public sealed record ServiceLevel(Seconds? Ttft, Seconds? Tpot, Seconds? TtftP99 = null, Seconds? TpotP99 = null)
 {
     public static ServiceLevel None { get; } = new(null, null);
+
+    /// <summary>Whether TTFT (mean and p99) and TPOT (mean and p99) meet every target set.</summary>
+    public bool MetBy(Seconds ttft, Seconds ttftP99, Seconds tpot, Seconds tpotP99) =>
+        (Ttft is not { } t || ttft <= t) && (TtftP99 is not { } t99 || ttftP99 <= t99)
+        && (Tpot is not { } p || tpot <= p) && (TpotP99 is not { } p99 || tpotP99 <= p99);
+
+    /// <summary>The target closest to being missed at these figures (figure over target), or null without targets.</summary>
+    public (string Name, Seconds Figure, Seconds Target)? Binding(Seconds ttft, Seconds ttftP99, Seconds tpot, Seconds tpotP99)
+    {
+        (string, Seconds, Seconds)? best = null;
+        var ratio = 0.0;
+        foreach (var (name, figure, target) in new[] { ("TTFT mean", ttft, Ttft), ("TTFT p99", ttftP99, TtftP99), ("TPOT mean", tpot, Tpot), ("TPOT p99", tpotP99, TpotP99) })
+        {
+            if (target is { } t && figure / t > ratio)
+            {
+                ratio = figure / t;
+                best = (name, figure, t);
+            }
+        }
+
+        return best;
+    }
 }
 
 /// <summary>A recommendation search: a model, the servers available, a GPU budget, a workload and its SLO.</summary>

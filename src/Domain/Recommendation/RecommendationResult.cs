@@ -40,6 +40,7 @@ public sealed record RecommendationResult(
 /// <param name="Utilization">Load over capacity, ρ.</param>
 /// <param name="Queueing">Mean wait before admission (M/D/1), included in <paramref name="Ttft"/>.</param>
 /// <param name="Ttft">Time to first token at the target load: queueing plus the engine's prefill and step wait.</param>
+/// <param name="TtftP99">TTFT 99 % of requests meet at the target load: the engine's p99 plus the queue's.</param>
 /// <param name="Estimate">The full estimate of one replica at <paramref name="ConcurrencyPerReplica"/>.</param>
 /// <param name="Input">The deployment the estimate is for.</param>
 /// <param name="CostPerHourUsd">All GPUs at the catalog price.</param>
@@ -64,6 +65,7 @@ public sealed record Plan(
     double Utilization,
     Seconds Queueing,
     Seconds Ttft,
+    Seconds TtftP99,
     DeploymentEstimate Estimate,
     DeploymentInput Input,
     double CostPerHourUsd,

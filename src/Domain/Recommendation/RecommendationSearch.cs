@@ -244,16 +244,22 @@ public static class RecommendationSearch
         var slo = input.Slo;
         var gpusPerReplica = layout.Parallelism.GpusPerReplica;
         var one = layout.At(1);
-        if (slo.Tpot is { } tpotTarget && one.Tpot > tpotTarget)
+        var tpotFloor = slo.TpotP99 is { } tpotP99Target && (slo.Tpot is not { } tpotMean || one.TpotP99 / tpotP99Target > one.Tpot / tpotMean)
+            ? ("TPOT p99", one.TpotP99, tpotP99Target)
+            : slo.Tpot is { } tpotTarget ? ("TPOT", one.Tpot, tpotTarget) : default;
+        if (tpotFloor.Item1 is not null && tpotFloor.Item2 > tpotFloor.Item3)
         {
-            return new Verdict(RejectionKind.MissesTpot, 1, [Invariant($"misses TPOT: {one.Tpot.Milliseconds:0.#} ms > {tpotTarget.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(one.Tpot, tpotTarget, Bands(state, layout).Tpot)}")],
-                one.Ttft, one.Tpot, one.Tpot / tpotTarget);
+            return new Verdict(RejectionKind.MissesTpot, 1, [Invariant($"misses {tpotFloor.Item1}: {tpotFloor.Item2.Milliseconds:0.#} ms > {tpotFloor.Item3.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(tpotFloor.Item2, tpotFloor.Item3, Bands(state, layout).Tpot)}")],
+                one.Ttft, one.Tpot, tpotFloor.Item2 / tpotFloor.Item3);
         }
 
-        if (slo.Ttft is { } ttftTarget && one.Ttft > ttftTarget)
+        var ttftFloor = slo.TtftP99 is { } ttftP99Target && (slo.Ttft is not { } ttftMean || one.TtftP99 / ttftP99Target > one.Ttft / ttftMean)
+            ? ("TTFT p99", one.TtftP99, ttftP99Target)
+            : slo.Ttft is { } ttftTarget ? ("TTFT", one.Ttft, ttftTarget) : default;
+        if (ttftFloor.Item1 is not null && ttftFloor.Item2 > ttftFloor.Item3)
         {
-            return new Verdict(RejectionKind.MissesTtft, 1, [Invariant($"misses TTFT: prefilling {input.InputTokens} tokens takes {one.Ttft.Milliseconds:0.#} ms > {ttftTarget.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(one.Ttft, ttftTarget, Bands(state, layout).Ttft)}")],
-                one.Ttft, one.Tpot, one.Ttft / ttftTarget);
+            return new Verdict(RejectionKind.MissesTtft, 1, [Invariant($"misses {ttftFloor.Item1}: prefilling {input.InputTokens} tokens takes {ttftFloor.Item2.Milliseconds:0.#} ms > {ttftFloor.Item3.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(ttftFloor.Item2, ttftFloor.Item3, Bands(state, layout).Ttft)}")],
+                one.Ttft, one.Tpot, ttftFloor.Item2 / ttftFloor.Item3);
         }
 
         var capacity = layout.At(layout.MaxConcurrency).RequestsPerSecond;
@@ -312,9 +318,9 @@ public static class RecommendationSearch
 
         var estimate = layout.At(concurrency);
         var wait = Seconds.From(Queueing.MD1WaitSeconds(perReplica, capacity));
-        var ttft = estimate.Ttft + wait;
-        var meets = (input.Slo.Ttft is not { } t || ttft <= t) && (input.Slo.Tpot is not { } p || estimate.Tpot <= p);
-        return new Candidate(layout, replicas, concurrency, perReplica, capacity, Queueing.Utilization(perReplica, capacity), wait, estimate, meets, false);
+        var waitP99 = Seconds.From(Queueing.MD1WaitP99Seconds(perReplica, capacity));
+        var meets = input.Slo.MetBy(estimate.Ttft + wait, estimate.TtftP99 + waitP99, estimate.Tpot, estimate.TpotP99);
+        return new Candidate(layout, replicas, concurrency, perReplica, capacity, Queueing.Utilization(perReplica, capacity), wait, estimate, meets, false, waitP99);
     }
 
     private static Verdict MissAt(SearchState state, Candidate point)
@@ -337,6 +343,19 @@ public static class RecommendationSearch
             reasons.Add(Invariant($"misses TPOT: {tpot.Milliseconds:0.#} ms > {p.Milliseconds:0.#} ms {where}{OptimisticEdge(tpot, p, Bands(state, point.Layout).Tpot)}"));
             ratio = tpot / p;
             kind = RejectionKind.MissesTpot;
+        }
+
+        if (slo.TpotP99 is { } p99 && point.Estimate.TpotP99 > p99)
+        {
+            reasons.Add(Invariant($"misses TPOT p99: {point.Estimate.TpotP99.Milliseconds:0.#} ms > {p99.Milliseconds:0.#} ms {where}{OptimisticEdge(point.Estimate.TpotP99, p99, Bands(state, point.Layout).Tpot)}"));
+            ratio = Math.Max(ratio, point.Estimate.TpotP99 / p99);
+            kind = RejectionKind.MissesTpot;
+        }
+
+        if (slo.TtftP99 is { } t99 && point.TtftP99 > t99)
+        {
+            reasons.Add(Invariant($"misses TTFT p99: {point.TtftP99.Milliseconds:0.#} ms > {t99.Milliseconds:0.#} ms {where}{OptimisticEdge(point.TtftP99, t99, Bands(state, point.Layout).Ttft)}"));
+            ratio = Math.Max(ratio, point.TtftP99 / t99);
         }
 
         if (slo.Ttft is { } t && ttft > t)

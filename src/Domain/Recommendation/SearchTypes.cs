@@ -14,9 +14,13 @@ internal sealed record Candidate(
     Seconds Queueing,
     PerformancePoint Estimate,
     bool Meets,
-    bool Unsustainable)
+    bool Unsustainable,
+    Seconds QueueingP99 = default)
 {
     public Seconds Ttft => Estimate.Ttft + Queueing;
+
+    /// <summary>TTFT 99 % of requests meet: the engine's p99 plus the queue's.</summary>
+    public Seconds TtftP99 => Estimate.TtftP99 + QueueingP99;
 
     public int TotalGpus => Replicas * Layout.Parallelism.GpusPerReplica;
 

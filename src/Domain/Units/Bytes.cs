@@ -17,6 +17,9 @@ public readonly record struct Bytes(long Value) : IComparable<Bytes>
 
     public static Bytes FromGiB(double gib) => new(checked((long)Math.Round(gib * BytesPerGiB)));
 
+    /// <summary>The nearest whole number of bytes to a computed amount (a fraction of a matrix, an average over sequences).</summary>
+    public static Bytes Rounded(double bytes) => new(checked((long)Math.Round(bytes)));
+
     public static Bytes FromMiB(double mib) => new(checked((long)Math.Round(mib * BytesPerMiB)));
 
     public double GiB => (double)Value / BytesPerGiB;

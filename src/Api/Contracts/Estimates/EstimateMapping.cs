@@ -18,8 +18,9 @@ public static class EstimateMapping
         var topology = new Topology(memory.Gpu, hardware.GpusPerNode ?? memory.Gpu.Node.GpusPerNode,
             LinkRules.IntraNodeOrDefault(memory.Gpu, hardware.IntraNode), LinkRules.InterNodeOrDefault(hardware.InterNode),
             hardware.NicsPerNode, hardware.NicGbps);
-        var batching = request.Workload!.Batching ?? Batching.Continuous;
-        return new DeploymentInput(memory, topology, request.Workload.InputTokens!.Value, request.Workload.OutputTokens!.Value, batching);
+        var workload = request.Workload!;
+        var (batching, arrival, rate, requests) = BatchingNames.Resolve(workload.Batching, workload.Arrival, workload.RequestsPerSecond, workload.NumPrompts);
+        return new DeploymentInput(memory, topology, workload.InputTokens!.Value, workload.OutputTokens!.Value, batching, arrival, rate, requests);
     }
 
     public static MemoryInput ToMemoryInput(this EstimateRequest request, HardwareCatalog catalog, ModelConfigCache models)
@@ -67,16 +68,23 @@ public static class EstimateMapping
             parallelism.TotalGpus,
             estimate.Memory.ToResponse(),
             runs ? Communication(estimate, input) : null,
-            runs ? new LatencyResponse(Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds), Round(p.E2e.Milliseconds)) : null,
+            runs
+                ? new LatencyResponse(Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds), Round(p.E2e.Milliseconds),
+                    Percentiles(p.TtftPercentiles), Percentiles(p.TpotPercentiles))
+                : null,
             runs ? new ThroughputResponse(Round(p.OutputTokensPerSecond), Round(p.OutputTokensPerSecond / gpus), Round(p.OutputTokensPerSecondPerUser), Round(p.RequestsPerSecond)) : null,
+            runs ? new LoadResponse(EnumText.Of(input.Arrival), p.Concurrency, Math.Round(p.Running, 2), Math.Round(p.Waiting, 2), p.Capacity, p.Queues) : null,
             runs
                 ? new PerformanceResponse(p.Bound, Round(p.DecodeStep.Total.Milliseconds), Round(p.DecodeStep.Memory.Milliseconds), Round(p.DecodeStep.Compute.Milliseconds),
                     Round(p.Prefill.Total.Milliseconds), Round(p.Prefill.Compute.Milliseconds))
                 : null,
             estimate.Warnings,
-            estimate.ToUncertainty(p.Ttft.Milliseconds, p.Tpot.Milliseconds, p.E2e.Milliseconds),
+            estimate.ToUncertainty(),
             [.. estimate.Assumptions.Select(ToResponse)]);
     }
+
+    private static PercentilesResponse Percentiles(LatencyPercentiles p) =>
+        new(Round(p.P50.Milliseconds), Round(p.P90.Milliseconds), Round(p.P99.Milliseconds));
 
     private static CommunicationResponse Communication(DeploymentEstimate estimate, DeploymentInput input)
     {
@@ -92,12 +100,19 @@ public static class EstimateMapping
         var pipeline = p.Pipeline is { } pp
             ? new PipelineResponse(pp.Stages, pp.LayersPerStage, pp.MicroBatches, pp.HopBytes.Value, Round(pp.HopTime.Microseconds), Math.Round(pp.BubbleFraction, 4))
             : null;
-        var expert = decode.AllToAllLayers > 0 && input.Memory.Model.Moe is { } moe
-            ? new ExpertParallelResponse(decode.AllToAllLayers, decode.DispatchBytes.Value, Round(decode.AllToAllTime.Microseconds),
+        var expert = parallelism.Expert > 1 && input.Memory.Model.Moe is { } moe
+            ? new ExpertParallelResponse(MoeLayersOnStage(input), decode.DispatchBytes.Value, Round(decode.AllToAllTime.Microseconds),
                 Round((decode.AllToAllTime * decode.AllToAllLayers).Milliseconds), (moe.Experts + parallelism.Expert - 1) / parallelism.Expert,
-                PerformanceAssumptions.Default.ExpertImbalance, Placement(moe.Experts, parallelism))
+                Math.Round(decode.ExpertImbalance, 3), Placement(moe.Experts, parallelism))
             : null;
         return new CommunicationResponse(Math.Round(p.CommunicationShareOfDecode, 4), tensor, pipeline, expert);
+    }
+
+    private static int MoeLayersOnStage(DeploymentInput input)
+    {
+        var model = input.Memory.Model;
+        var stage = WeightCalculator.LayersOnLargestStage(model.Layers, input.Memory.Parallelism.Pipeline);
+        return (int)Math.Round((double)model.Moe!.MoeLayers * stage / model.Layers);
     }
 
     /// <summary>Contiguous blocks of experts per EP group, each group a contiguous block of TP ranks (TensorRT-LLM's layout).</summary>

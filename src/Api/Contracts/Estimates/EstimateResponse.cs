@@ -12,6 +12,7 @@ namespace Sizing.Api.Contracts.Estimates;
 /// <param name="Communication">Tensor, pipeline and expert parallel communication per step; null when it does not fit.</param>
 /// <param name="Latency">Per-request latency at this concurrency; null when it does not fit.</param>
 /// <param name="Throughput">Per-replica throughput at this concurrency; null when it does not fit.</param>
+/// <param name="Load">How requests arrive, how many the engine runs at once and how many wait; null when it does not fit.</param>
 /// <param name="Performance">The decode and prefill steps the latency comes from, and what bounds them; null when it does not fit.</param>
 /// <param name="Warnings">Why it does not fit, and anything else worth knowing.</param>
 /// <param name="Uncertainty">The error band of each latency, throughput and memory figure: the range a measurement should fall in.</param>
@@ -25,16 +26,35 @@ public sealed record EstimateResponse(
     CommunicationResponse? Communication,
     LatencyResponse? Latency,
     ThroughputResponse? Throughput,
+    LoadResponse? Load,
     PerformanceResponse? Performance,
     IReadOnlyList<string> Warnings,
     UncertaintyResponse Uncertainty,
     IReadOnlyList<AssumptionResponse> Assumptions);
 
-/// <summary>Latency of one request.</summary>
-/// <param name="TtftMs">Time to first token, ms: the prefill (plus the wait for a step under continuous batching). Example: 95.</param>
-/// <param name="TpotMs">Time per output token after the first, ms: one decode step through every stage. Example: 8.5.</param>
+/// <summary>Latency of one request: means, and percentiles over the requests of the run.</summary>
+/// <param name="TtftMs">Mean time to first token, ms: waiting for admission and for the step budget, then the prefill. Example: 95.</param>
+/// <param name="TpotMs">Mean time per output token after the first, ms: the steps a running request shares, prefill chunks of
+/// other requests included. Example: 8.5.</param>
 /// <param name="E2eMs">TTFT + (outputTokens − 1) × TPOT, ms; under static batching, the whole batch's time. Example: 2262.</param>
-public sealed record LatencyResponse(double TtftMs, double TpotMs, double E2eMs);
+/// <param name="TtftPercentilesMs">TTFT at p50, p90 and p99, ms.</param>
+/// <param name="TpotPercentilesMs">TPOT at p50, p90 and p99, ms.</param>
+public sealed record LatencyResponse(double TtftMs, double TpotMs, double E2eMs, PercentilesResponse TtftPercentilesMs, PercentilesResponse TpotPercentilesMs);
+
+/// <summary>A latency at the median and in the tail, ms.</summary>
+/// <param name="P50">Median.</param>
+/// <param name="P90">90th percentile.</param>
+/// <param name="P99">99th percentile.</param>
+public sealed record PercentilesResponse(double P50, double P90, double P99);
+
+/// <summary>The load on one replica and what the engine admits of it.</summary>
+/// <param name="Arrival">steady (closed-loop clients) | burst (all at once) | rate (open loop).</param>
+/// <param name="InFlight">Requests in flight, running or waiting: the clients, the burst, or rate × latency.</param>
+/// <param name="Running">Mean requests the engine runs at once.</param>
+/// <param name="Waiting">Mean requests waiting for admission.</param>
+/// <param name="Capacity">Most requests the engine runs at once: max_num_seqs, or what its KV pool holds at this workload.</param>
+/// <param name="Queues">True when requests wait for admission (past capacity): TTFT then includes the wait, TPOT and throughput plateau.</param>
+public sealed record LoadResponse(string Arrival, int InFlight, double Running, double Waiting, int Capacity, bool Queues);
 
 /// <summary>Throughput of one replica (all its GPUs).</summary>
 /// <param name="OutputTokensPerSecond">Output tokens per second of the replica. Example: 7100.</param>
@@ -78,13 +98,15 @@ public sealed record TensorParallelResponse(int AllReducesPerStep, long DecodeMe
 /// <param name="BubbleFraction">Idle fraction of a stage, (p − 1)/(m + p − 1).</param>
 public sealed record PipelineResponse(int Stages, int LayersPerStage, int MicroBatches, long SendRecvBytes, double HopUs, double BubbleFraction);
 
-/// <summary>Expert parallelism: dispatch and combine all-to-all per MoE layer.</summary>
+/// <summary>Expert parallelism: where the experts sit, and the token exchange each MoE layer needs. Inside the tensor group
+/// (no DP attention) every rank already holds every token and the layer ends in the usual all-reduce, so nothing is dispatched
+/// (0 below); under DP attention the tokens cross the MoE group (all-gather/reduce-scatter, all-to-all or DeepEP).</summary>
 /// <param name="MoeLayers">MoE layers on one stage.</param>
-/// <param name="DispatchBytesPerLayer">Buffer one decode dispatch all-to-all moves: tokens × top-k × hidden × 2 bytes (the combine moves the same back).</param>
-/// <param name="AllToAllUsPerLayer">Dispatch plus combine, µs per MoE layer.</param>
-/// <param name="DecodeTimePerStepMs">All of one decode step's all-to-alls, ms.</param>
+/// <param name="DispatchBytesPerLayer">Bytes one rank sends to dispatch its decode tokens per MoE layer; 0 without DP attention.</param>
+/// <param name="AllToAllUsPerLayer">Dispatch plus combine, µs per MoE layer; 0 without DP attention.</param>
+/// <param name="DecodeTimePerStepMs">All of one decode step's exchanges, ms.</param>
 /// <param name="ExpertsPerGpu">Routed experts each EP group holds.</param>
-/// <param name="ImbalanceFactor">Busiest group's tokens over the mean (assumed).</param>
+/// <param name="ImbalanceFactor">Busiest group's routed tokens over the mean in a decode step (multinomial noise and expert popularity).</param>
 /// <param name="Placement">Which experts each EP group holds, and which TP ranks form the group.</param>
 public sealed record ExpertParallelResponse(int MoeLayers, long DispatchBytesPerLayer, double AllToAllUsPerLayer, double DecodeTimePerStepMs, int ExpertsPerGpu, double ImbalanceFactor, IReadOnlyList<ExpertPlacementResponse> Placement);
 
@@ -133,10 +155,10 @@ public sealed record PerGpuMemoryResponse(
     double KvCachePoolGiB);
 
 /// <summary>An assumed constant.</summary>
-/// <param name="Name">Stable name, e.g. hbmEfficiency.</param>
+/// <param name="Name">Stable name, e.g. sustainedComputeShare.</param>
 /// <param name="Value">The value used.</param>
 /// <param name="Unit">Its unit.</param>
 /// <param name="Basis">measured (a fact a reference states) | fit (fitted to measured rows; the source says how many from how many
 /// sources) | assumption (assumed or uncalibrated). Example: fit.</param>
-/// <param name="Source">Where it comes from. Example: fit: 123 rows from 4 sources (trtllm serving rows of dense models on one pipeline stage), ...</param>
+/// <param name="Source">Where it comes from. Example: fit: 2009 rows from 13 sources (serving rows on one pipeline stage, every engine), 13 of which identify it, ...</param>
 public sealed record AssumptionResponse(string Name, double Value, string Unit, string Basis, string Source);

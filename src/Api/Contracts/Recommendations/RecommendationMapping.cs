@@ -34,7 +34,9 @@ public static class RecommendationMapping
             workload.RequestsPerSecond!.Value,
             new ServiceLevel(
                 slo?.TtftMs is { } ttft ? Seconds.FromMilliseconds(ttft) : null,
-                slo?.TpotMs is { } tpot ? Seconds.FromMilliseconds(tpot) : null),
+                slo?.TpotMs is { } tpot ? Seconds.FromMilliseconds(tpot) : null,
+                slo?.TtftP99Ms is { } ttftP99 ? Seconds.FromMilliseconds(ttftP99) : null,
+                slo?.TpotP99Ms is { } tpotP99 ? Seconds.FromMilliseconds(tpotP99) : null),
             Precisions(request),
             request.Engine ?? Engine.Vllm,
             request.Objective ?? Objective.MinCost,
@@ -105,7 +107,7 @@ public static class RecommendationMapping
             Round(plan.CapacityRequestsPerSecondPerReplica),
             Math.Round(plan.Utilization, 4),
             new PlanLatencyResponse(Round(plan.Ttft.Milliseconds), Round(plan.Queueing.Milliseconds), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds),
-                Round(e2e.Milliseconds)),
+                Round(e2e.Milliseconds), Round(plan.TtftP99.Milliseconds), Round(p.TpotPercentiles.P99.Milliseconds)),
             estimate.Throughput!,
             estimate.Memory,
             estimate.Communication!,
@@ -118,7 +120,26 @@ public static class RecommendationMapping
             new EngineArgsResponse(plan.EngineArgs.Vllm, plan.EngineArgs.Sglang, plan.EngineArgs.Trtllm, plan.EngineArgs.Notes),
             plan.Checklist,
             estimate.Warnings,
-            plan.Estimate.ToUncertainty(plan.Ttft.Milliseconds, p.Tpot.Milliseconds, e2e.Milliseconds));
+            Uncertainty(plan, e2e));
+    }
+
+    /// <summary>The bands of a plan's figures: a plan fits by construction, so every figure has one.</summary>
+    private static PlanUncertaintyResponse Uncertainty(Plan plan, Seconds e2e)
+    {
+        var b = plan.Estimate.Bands;
+        var p = plan.Estimate.Performance;
+        var m = plan.Estimate.Memory;
+        return new PlanUncertaintyResponse(
+            b.Ttft.Around(plan.Ttft.Milliseconds),
+            b.Tpot.Around(p.Tpot.Milliseconds),
+            b.E2e.Around(e2e.Milliseconds),
+            b.Ttft.Around(plan.TtftP99.Milliseconds),
+            b.Tpot.Around(p.TpotPercentiles.P99.Milliseconds),
+            b.Throughput.Around(p.OutputTokensPerSecond),
+            b.Throughput.Around(p.OutputTokensPerSecondPerUser),
+            b.Weights.Around(m.Weights.GiB),
+            b.KvCachePool.Around(m.KvCachePool.GiB),
+            b.Activations.Around(m.Activations.GiB));
     }
 
     private static RejectedResponse ToResponse(Rejection r) => new(

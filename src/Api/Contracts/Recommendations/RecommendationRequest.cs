@@ -100,7 +100,7 @@ public sealed record RecommendationWorkloadRequest
     public double? RequestsPerSecond { get; init; }
 }
 
-/// <summary>Latency targets, milliseconds; each optional, each greater than 0.</summary>
+/// <summary>Latency targets, milliseconds, as means or 99th percentiles; each optional, each greater than 0.</summary>
 public sealed record SloRequest
 {
     /// <summary>Time to first token, ms, queueing included.</summary>
@@ -110,4 +110,12 @@ public sealed record SloRequest
     /// <summary>Time per output token after the first, ms.</summary>
     /// <example>50</example>
     public double? TpotMs { get; init; }
+
+    /// <summary>Time to first token that 99 % of requests meet, ms, queueing included.</summary>
+    /// <example>1000</example>
+    public double? TtftP99Ms { get; init; }
+
+    /// <summary>Time per output token that 99 % of requests meet, ms (the source article's "under 50 ms p99").</summary>
+    /// <example>50</example>
+    public double? TpotP99Ms { get; init; }
 }

@@ -98,5 +98,9 @@ public sealed class SloValidator : AbstractValidator<SloRequest>
             .WithMessage("'ttftMs' must be between 0.01 and 3,600,000 ms.");
         RuleFor(s => s.TpotMs).Must(v => v >= 0.01 && v <= 3_600_000).When(s => s.TpotMs is not null)
             .WithMessage("'tpotMs' must be between 0.01 and 3,600,000 ms.");
+        RuleFor(s => s.TtftP99Ms).Must(v => v >= 0.01 && v <= 3_600_000).When(s => s.TtftP99Ms is not null)
+            .WithMessage("'ttftP99Ms' must be between 0.01 and 3,600,000 ms.");
+        RuleFor(s => s.TpotP99Ms).Must(v => v >= 0.01 && v <= 3_600_000).When(s => s.TpotP99Ms is not null)
+            .WithMessage("'tpotP99Ms' must be between 0.01 and 3,600,000 ms.");
     }
 }

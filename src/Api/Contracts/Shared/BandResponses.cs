@@ -17,11 +17,21 @@ namespace Sizing.Api.Contracts;
 /// (an assumption, listed in <c>assumptions</c> as uncalibratedBandWidening).</param>
 public sealed record FigureBandResponse(double Low, double High, double ErrorP50Pct, double ErrorP90Pct, int Rows, string Basis, bool Calibrated);
 
+/// <summary>Error bands of a latency's percentiles, each the band of its family (TTFT or TPOT) around that percentile: the measured
+/// rows of a family mix means, medians and tails, so one band serves them all.</summary>
+/// <param name="P50">Band of the median.</param>
+/// <param name="P90">Band of the 90th percentile.</param>
+/// <param name="P99">Band of the 99th percentile.</param>
+public sealed record PercentileBandsResponse(FigureBandResponse P50, FigureBandResponse P90, FigureBandResponse P99);
+
 /// <summary>Error bands of an estimate's predicted figures (docs/calibration.md, "Error bands"). The latency and throughput
-/// bands are null exactly when <c>latency</c> and <c>throughput</c> are (a deployment that does not fit).</summary>
+/// bands are null exactly when <c>latency</c> and <c>throughput</c> are (a deployment that does not fit); the load figures are
+/// counts the model decides, not predictions of a measurement, and carry none.</summary>
 /// <param name="TtftMs">Band of <c>latency.ttftMs</c>.</param>
 /// <param name="TpotMs">Band of <c>latency.tpotMs</c>.</param>
 /// <param name="E2eMs">Band of <c>latency.e2eMs</c>.</param>
+/// <param name="TtftPercentilesMs">Bands of <c>latency.ttftPercentilesMs</c>, from TTFT's band.</param>
+/// <param name="TpotPercentilesMs">Bands of <c>latency.tpotPercentilesMs</c>, from TPOT's band.</param>
 /// <param name="OutputTokensPerSecond">Band of <c>throughput.outputTokensPerSecond</c> (the same relative band holds per GPU).</param>
 /// <param name="OutputTokensPerSecondPerUser">Band of <c>throughput.outputTokensPerSecondPerUser</c>.</param>
 /// <param name="WeightsGiB">Band of <c>memory.perGpu.weightsGiB</c>.</param>
@@ -31,6 +41,8 @@ public sealed record UncertaintyResponse(
     FigureBandResponse? TtftMs,
     FigureBandResponse? TpotMs,
     FigureBandResponse? E2eMs,
+    PercentileBandsResponse? TtftPercentilesMs,
+    PercentileBandsResponse? TpotPercentilesMs,
     FigureBandResponse? OutputTokensPerSecond,
     FigureBandResponse? OutputTokensPerSecondPerUser,
     FigureBandResponse WeightsGiB,
@@ -47,9 +59,16 @@ public static class BandMapping
             band.Rows, band.Basis, band.Calibrated);
     }
 
+    /// <summary>The bands of each percentile, from the family's band.</summary>
+    public static PercentileBandsResponse Around(this ErrorBand band, LatencyPercentiles percentiles)
+    {
+        ArgumentNullException.ThrowIfNull(band);
+        return new(band.Around(percentiles.P50.Milliseconds), band.Around(percentiles.P90.Milliseconds), band.Around(percentiles.P99.Milliseconds));
+    }
+
     /// <summary>The bands of an estimate's figures, around the figures themselves; no latency or throughput bands where the
     /// deployment does not fit (the response has no such figures).</summary>
-    public static UncertaintyResponse ToUncertainty(this DeploymentEstimate estimate, double ttftMs, double tpotMs, double e2eMs)
+    public static UncertaintyResponse ToUncertainty(this DeploymentEstimate estimate)
     {
         ArgumentNullException.ThrowIfNull(estimate);
         var b = estimate.Bands;
@@ -57,9 +76,11 @@ public static class BandMapping
         var m = estimate.Memory;
         var runs = estimate.Fits;
         return new UncertaintyResponse(
-            runs ? b.Ttft.Around(ttftMs) : null,
-            runs ? b.Tpot.Around(tpotMs) : null,
-            runs ? b.E2e.Around(e2eMs) : null,
+            runs ? b.Ttft.Around(p.Ttft.Milliseconds) : null,
+            runs ? b.Tpot.Around(p.Tpot.Milliseconds) : null,
+            runs ? b.E2e.Around(p.E2e.Milliseconds) : null,
+            runs ? b.Ttft.Around(p.TtftPercentiles) : null,
+            runs ? b.Tpot.Around(p.TpotPercentiles) : null,
             runs ? b.Throughput.Around(p.OutputTokensPerSecond) : null,
             runs ? b.Throughput.Around(p.OutputTokensPerSecondPerUser) : null,
             b.Weights.Around(m.Weights.GiB),

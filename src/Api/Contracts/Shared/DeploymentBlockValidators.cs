@@ -30,6 +30,8 @@ public static class Limits
     public static bool IsGpuMemoryUtilization(double? value) => value is >= MinGpuMemoryUtilization and <= 1;
 
     public static readonly string GpuMemoryUtilizationMessage = $"'gpuMemoryUtilization' must be between {MinGpuMemoryUtilization} and 1 (a fraction of the GPU's memory).";
+    public const double MaxRequestsPerSecond = 1_000_000;
+    public const int MaxRunRequests = 10_000_000;
 }
 
 public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest>
@@ -84,5 +86,9 @@ public sealed class WorkloadRequestValidator : AbstractValidator<WorkloadRequest
             .When(w => w.Concurrency is >= 1 and <= Limits.MaxConcurrency && w.InputTokens is >= 1 and <= Limits.MaxInputTokens
                 && w.OutputTokens is >= 0 and <= Limits.MaxOutputTokens)
             .WithMessage(w => $"{w.Concurrency:N0} requests of {w.InputTokens + w.OutputTokens:N0} tokens put {(long)w.Concurrency!.Value * (w.InputTokens!.Value + w.OutputTokens!.Value):N0} tokens in flight; at most {Limits.MaxTokensInFlight:N0} (more than any deployment's KV cache holds).");
+        RuleFor(w => w.RequestsPerSecond).Must(r => r > 0 && r <= Limits.MaxRequestsPerSecond).When(w => w.RequestsPerSecond is not null)
+            .WithMessage($"'requestsPerSecond' must be greater than 0 and at most {Limits.MaxRequestsPerSecond:N0}.");
+        RuleFor(w => w.NumPrompts).InclusiveBetween(1, Limits.MaxRunRequests).When(w => w.NumPrompts is not null)
+            .WithMessage($"'numPrompts' must be between 1 and {Limits.MaxRunRequests:N0}.");
     }
 }

@@ -84,7 +84,23 @@ public sealed record WorkloadRequest
     /// <example>64</example>
     public int? Concurrency { get; init; }
 
-    /// <summary>continuous | static (all requests start together); default continuous.</summary>
+    /// <summary>continuous | continuous-concurrency (both: <c>concurrency</c> clients, each sending its next request when the last
+    /// one finishes) | continuous-rate (requests at <c>requestsPerSecond</c>, all at once without it) | offline-max (every request
+    /// queued at once, as offline throughput benchmarks run) | static (one batch that starts and ends together); default continuous.</summary>
     /// <example>continuous</example>
-    public Batching? Batching { get; init; }
+    public BatchingMode? Batching { get; init; }
+
+    /// <summary>How requests arrive, when it differs from what <c>batching</c> implies: steady (closed-loop clients) | burst (all
+    /// at once, as a benchmark run starts) | rate (open loop at <c>requestsPerSecond</c>).</summary>
+    /// <example>steady</example>
+    public Arrival? Arrival { get; init; }
+
+    /// <summary>Arrival rate per replica for continuous-rate or arrival rate, requests per second; greater than 0, at most 1,000,000.</summary>
+    /// <example>4</example>
+    public double? RequestsPerSecond { get; init; }
+
+    /// <summary>Requests in the run, as a benchmark's --num-prompts: the size of a burst, or how long a rate-driven run lasts (default
+    /// 1,000); with concurrency clients, the run's first wave arrives at once. 1–10,000,000.</summary>
+    /// <example>1000</example>
+    public int? NumPrompts { get; init; }
 }
