@@ -194,10 +194,16 @@ public static partial class CasePredictor
             BatchingNames.Of(EnumText.Find<BatchingMode>(row["batching"])).Batching, arrival, rate, requests);
     }
 
+    /// <summary>Send concurrency rows as a user who knows only the API contract would: N clients and continuous batching, without
+    /// the run's length (<c>--as-user</c>; the measured sets outside the repository are scored this way).</summary>
+    public static bool AsUser { get; set; }
+
     /// <summary>How a row's benchmark sent its requests (calibration/README.md batching values, notes num_prompts= and request_rate=).</summary>
     private static (Arrival Arrival, double? Rate, int? Requests) Load(CaseRow row)
     {
-        var requests = (int?)row.NoteNumber("num_prompts") ?? (int?)row.NoteNumber("num_requests");
+        var requests = AsUser && row["batching"] == "continuous-concurrency"
+            ? null
+            : (int?)row.NoteNumber("num_prompts") ?? (int?)row.NoteNumber("num_requests");
         var (_, arrival, rate, run) = BatchingNames.Resolve(EnumText.Find<BatchingMode>(row["batching"]), null, row.NoteNumber("request_rate"), requests);
         return (arrival, rate, run);
     }

@@ -2,7 +2,7 @@ using Sizing.Domain.Catalog;
 using Sizing.Fidelity;
 
 // Predicts every measured case through the domain services and reports absolute percentage error per metric family.
-// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune] [--dump predictions.csv] [--explain id-prefix] [--set Name=value | engine.Name=value]
+// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune] [--dump predictions.csv] [--explain id-prefix] [--set Name=value | engine.Name=value] [--as-user]
 var worst = 15;
 var tune = false;
 string? dump = null;
@@ -26,6 +26,10 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--set" && i + 1 < args.Length)
     {
         assumptions = ConstantSettings.Apply(assumptions, args[++i]);
+    }
+    else if (args[i] == "--as-user")
+    {
+        CasePredictor.AsUser = true;
     }
     else if (args[i] == "--tune")
     {
