@@ -230,6 +230,20 @@ internal static class ContinuousBatching
                 }
             }
 
+            // Prompt work cannot outrun the budget: every micro-batch step carries at most `budget` prompt tokens. A closed loop
+            // whose replacements bring more is prefill-bound: every step is a full one, and the clients queue for it (Little's law).
+            var fullTime = PerformanceEstimator.Latency(model, model.Cost(perMicroBatch, Context, budget, _in, perMicroBatch + (budget / _in)), _stages, perMicroBatch + budget) * skew;
+            var prefillBound = microBatches * budget / (_in * fullTime.Value);
+            if (arrivals is null && rate > prefillBound)
+            {
+                rate = prefillBound;
+                tpot = Seconds.Max(tpot, fullTime);
+                mixed = 1;
+                ttft = Seconds.Max(ttft, Seconds.From(running / rate) - (tpot * (_out - 1)));
+                wait = Seconds.Max(wait, ttft - fixedPart - residual);
+                busy = 0.95;
+            }
+
             return new Service(running, rate, tpot, decodeOnly, mixed, ttft, fixedPart, residual, wait, busy, decodeStep, prefillStep, microBatches);
         }
 
