@@ -7,6 +7,7 @@ var worst = 15;
 var tune = false;
 string? dump = null;
 string? explain = null;
+var asUser = false;
 var assumptions = Sizing.Domain.Performance.PerformanceAssumptions.Default;
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
@@ -29,7 +30,7 @@ for (var i = 0; i < args.Length; i++)
     }
     else if (args[i] == "--as-user")
     {
-        CasePredictor.AsUser = true;
+        asUser = true;
     }
     else if (args[i] == "--tune")
     {
@@ -68,13 +69,13 @@ if (explain is not null)
 {
     foreach (var row in rows.Where(r => r.Id.StartsWith(explain, StringComparison.Ordinal)))
     {
-        Console.WriteLine(CasePredictor.Explain(row, HardwareCatalog.BuiltIn, assumptions));
+        Console.WriteLine(CasePredictor.Explain(row, HardwareCatalog.BuiltIn, assumptions, asUser));
     }
 
     return;
 }
 
-var predictions = rows.Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn, assumptions)).ToList();
+var predictions = rows.Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn, assumptions, asUser)).ToList();
 
 if (dump is not null)
 {
