@@ -33,7 +33,9 @@ public static partial class CasePredictor
         _ => "other",
     };
 
-    public static Prediction Predict(CaseRow row, HardwareCatalog catalog, PerformanceAssumptions? assumptions = null)
+    /// <param name="asUser">Send concurrency rows as a user who knows only the API contract would: N clients and continuous
+    /// batching, without the run's length (the measured sets outside the repository are scored this way).</param>
+    public static Prediction Predict(CaseRow row, HardwareCatalog catalog, PerformanceAssumptions? assumptions = null, bool asUser = false)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -43,7 +45,7 @@ public static partial class CasePredictor
             return row.Kind switch
             {
                 "collective" => Collective(row, catalog, family),
-                "memory" or "serving" => Deployment(row, catalog, family, assumptions),
+                "memory" or "serving" => Deployment(row, catalog, family, assumptions, asUser),
                 "gemm" => new Prediction(row, family, null, "a GEMM peak is a fact about the GPU (it bounds computeEfficiency), not a deployment prediction"),
                 "membw" => new Prediction(row, family, null, "a bandwidth measurement is a fact about the GPU (it bounds hbmEfficiency), not a deployment prediction"),
                 _ => new Prediction(row, family, null, $"unknown kind '{row.Kind}'"),
@@ -89,9 +91,9 @@ public static partial class CasePredictor
     [GeneratedRegex(@"NCCL_ALGO=(\w+)")]
     private static partial Regex NcclAlgo();
 
-    private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, string family, PerformanceAssumptions? assumptions)
+    private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, string family, PerformanceAssumptions? assumptions, bool asUser)
     {
-        var input = Input(row, catalog);
+        var input = Input(row, catalog, asUser);
         var memory = MemoryEstimator.Estimate(input.Memory);
         double? memoryFigure = row.Metric switch
         {
@@ -134,10 +136,10 @@ public static partial class CasePredictor
     }
 
     /// <summary>The estimate behind a row's prediction, spelled out for analysis.</summary>
-    public static string Explain(CaseRow row, HardwareCatalog catalog, PerformanceAssumptions? assumptions = null)
+    public static string Explain(CaseRow row, HardwareCatalog catalog, PerformanceAssumptions? assumptions = null, bool asUser = false)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var input = Input(row, catalog);
+        var input = Input(row, catalog, asUser);
         var memory = MemoryEstimator.Estimate(input.Memory);
         var p = PerformanceEstimator.Estimate(input, memory, assumptions);
         var d = p.DecodeStep;
@@ -160,7 +162,7 @@ public static partial class CasePredictor
     };
 
     /// <summary>The estimate request a row describes.</summary>
-    public static DeploymentInput Input(CaseRow row, HardwareCatalog catalog)
+    public static DeploymentInput Input(CaseRow row, HardwareCatalog catalog, bool asUser = false)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -180,7 +182,7 @@ public static partial class CasePredictor
             ?? (row.Kind == "memory" && input + output == 0 ? model.MaxPositionEmbeddings : Math.Max(1, input + output));
         var sequence = row.Kind == "memory" ? maxModelLength : Math.Max(1, input + output);
         int? concurrency = row["batching"] is "static" or "continuous-concurrency" ? row.Int("concurrency") : null;
-        var (arrival, rate, requests) = Load(row);
+        var (arrival, rate, requests) = Load(row, asUser);
         var memory = new MemoryInput(
             model, gpu, parallelism, weights, kv, engine, Math.Max(maxModelLength, sequence), sequence, concurrency,
             row.NoteNumber("mem_fraction_static") ?? row.NoteNumber("gpu_memory_utilization"),
@@ -195,9 +197,11 @@ public static partial class CasePredictor
     }
 
     /// <summary>How a row's benchmark sent its requests (calibration/README.md batching values, notes num_prompts= and request_rate=).</summary>
-    private static (Arrival Arrival, double? Rate, int? Requests) Load(CaseRow row)
+    private static (Arrival Arrival, double? Rate, int? Requests) Load(CaseRow row, bool asUser)
     {
-        var requests = (int?)row.NoteNumber("num_prompts") ?? (int?)row.NoteNumber("num_requests");
+        var requests = asUser && row["batching"] == "continuous-concurrency"
+            ? null
+            : (int?)row.NoteNumber("num_prompts") ?? (int?)row.NoteNumber("num_requests");
         var (_, arrival, rate, run) = BatchingNames.Resolve(EnumText.Find<BatchingMode>(row["batching"]), null, row.NoteNumber("request_rate"), requests);
         return (arrival, rate, run);
     }

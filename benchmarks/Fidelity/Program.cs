@@ -2,11 +2,12 @@ using Sizing.Domain.Catalog;
 using Sizing.Fidelity;
 
 // Predicts every measured case through the domain services and reports absolute percentage error per metric family.
-// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune] [--dump predictions.csv] [--explain id-prefix] [--set Name=value | engine.Name=value]
+// Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--tune] [--dump predictions.csv] [--explain id-prefix] [--set Name=value | engine.Name=value] [--as-user]
 var worst = 15;
 var tune = false;
 string? dump = null;
 string? explain = null;
+var asUser = false;
 var assumptions = Sizing.Domain.Performance.PerformanceAssumptions.Default;
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
@@ -26,6 +27,10 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--set" && i + 1 < args.Length)
     {
         assumptions = ConstantSettings.Apply(assumptions, args[++i]);
+    }
+    else if (args[i] == "--as-user")
+    {
+        asUser = true;
     }
     else if (args[i] == "--tune")
     {
@@ -64,13 +69,13 @@ if (explain is not null)
 {
     foreach (var row in rows.Where(r => r.Id.StartsWith(explain, StringComparison.Ordinal)))
     {
-        Console.WriteLine(CasePredictor.Explain(row, HardwareCatalog.BuiltIn, assumptions));
+        Console.WriteLine(CasePredictor.Explain(row, HardwareCatalog.BuiltIn, assumptions, asUser));
     }
 
     return;
 }
 
-var predictions = rows.Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn, assumptions)).ToList();
+var predictions = rows.Select(row => CasePredictor.Predict(row, HardwareCatalog.BuiltIn, assumptions, asUser)).ToList();
 
 if (dump is not null)
 {

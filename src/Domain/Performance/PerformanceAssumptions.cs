@@ -13,15 +13,22 @@ public sealed record PerformanceAssumptions
     public static PerformanceAssumptions Default { get; } = new();
 
     /// <summary>vLLM V1: CUDA graphs for decode, piecewise graphs for mixed steps, an OpenAI API server in front.</summary>
-    /// <remarks>SequenceStepUs and RequestOverheadUs are fits shared with SGLang, chosen leaving one source group out of nine
-    /// held-out vLLM/SGLang sources (benchmarks/Fidelity, docs/physics.md: the folds pick 50-250 µs per sequence and 20 ms per
-    /// request); the step overhead and layer floor are priors. From vLLM 0.12 on, host work overlaps the GPU's
-    /// (<see cref="StepModel.OverlapsHostWork"/>).</remarks>
-    public EngineProfile Vllm { get; init; } = new(StepOverheadUs: 300, SequenceStepUs: 150, LayerFloorUs: 6, RequestOverheadUs: 20_000, ReservesWholeSequence: false);
+    /// <remarks>Priors, not fits: no value of the per-sequence cost or the request overhead is chosen consistently when one
+    /// publisher group is left out (docs/physics.md). Per sequence: the V1 engine core schedules, prepares inputs and updates
+    /// outputs (a profile of V1's scheduler: ~13 µs per running request, openfabric-systems/simllm#204) while detokenising and
+    /// streaming run in the API server process (vLLM V1 blog, 2025-01-27); V0 did all of it in the step loop
+    /// (<see cref="VllmV0SequenceStepUs"/>). From vLLM 0.12 on, host work overlaps the GPU's (<see cref="StepModel.OverlapsHostWork"/>).</remarks>
+    public EngineProfile Vllm { get; init; } = new(StepOverheadUs: 300, SequenceStepUs: 20, LayerFloorUs: 6, RequestOverheadUs: 20_000, ReservesWholeSequence: false);
 
-    /// <summary>SGLang: the same kernel families as vLLM, its own scheduler and API server (the vLLM fits: the sources do not
+    /// <summary>SGLang: the same kernel families as vLLM, its own scheduler and API server (vLLM V1's priors: the sources do not
     /// tell the two apart).</summary>
-    public EngineProfile Sglang { get; init; } = new(StepOverheadUs: 300, SequenceStepUs: 150, LayerFloorUs: 6, RequestOverheadUs: 20_000, ReservesWholeSequence: false);
+    public EngineProfile Sglang { get; init; } = new(StepOverheadUs: 300, SequenceStepUs: 20, LayerFloorUs: 6, RequestOverheadUs: 20_000, ReservesWholeSequence: false);
+
+    /// <summary>vLLM's V0 engine (before 0.8) per sequence per step: scheduling, input preparation, sampling and output processing
+    /// in one synchronous loop (µs).</summary>
+    /// <remarks>Measured: "when BS is 200, all this together [sampling, prepare input, process_model_output, scheduler] can be
+    /// 20 ms" (vllm-project/vllm#6801, V0 0.5): 100 µs per sequence.</remarks>
+    public double VllmV0SequenceStepUs { get; init; } = 100;
 
     /// <summary>TensorRT-LLM: fused kernels, a C++ in-flight batching runtime, GUARANTEED_NO_EVICT admission.</summary>
     /// <remarks>Fitted to the public TensorRT-LLM rows (perf-overview, performance.md, H200 launch and Falcon-180B blogs).</remarks>
@@ -93,14 +100,14 @@ public sealed record PerformanceAssumptions
         var p = For(engine);
         var fitted = engine switch
         {
-            Engine.Vllm or Engine.Sglang => "fit: leave-one-source-out over nine held-out vLLM/SGLang source groups (folds pick 50-250 µs per sequence, 20 ms per request)",
+            Engine.Vllm or Engine.Sglang => "assumption: a prior the held-out publisher groups do not identify (docs/physics.md)",
             Engine.Trtllm => "fit: the public TensorRT-LLM rows (four documents)",
             _ => "assumption: no more than one source measures this engine",
         };
         return
         [
             new("stepOverheadUs", p.StepOverheadUs, "us", (engine == Engine.Trtllm ? fitted : "assumption") + "; scheduler, input preparation, sampler and launches per engine step"),
-            new("sequenceStepUs", p.SequenceStepUs, "us", fitted + "; per sequence sampled in a step: scheduling, sampling, detokenising and streaming its token"),
+            new("sequenceStepUs", p.SequenceStepUs, "us", fitted + "; per sequence sampled in a step: the engine loop's scheduling, input preparation and output update (vLLM before 0.8: VllmV0SequenceStepUs)"),
             new("layerFloorUs", p.LayerFloorUs, "us", (engine == Engine.Trtllm ? fitted : "assumption") + "; norms, rotary, KV write, activation per layer; a graph-replayed small kernel costs ~1 µs on H200 (benchmarks/GpuProbe)"),
             new("requestOverheadUs", p.RequestOverheadUs, "us", fitted + "; API server parsing, tokenisation, admission and first-token streaming, once per request"),
             new("reservesWholeSequence", p.ReservesWholeSequence ? 1 : 0, "flag", "measured (engine code): 1 = KV for prompt + output reserved up front (TensorRT-LLM GUARANTEED_NO_EVICT), 0 = blocks allocated as tokens arrive (vLLM, SGLang)"),

@@ -49,6 +49,7 @@ internal sealed class StepModel
     private readonly double _expertFlopsPerRow;
     private readonly double _attentionWidth;
     private readonly double _localLayerShare;
+    private readonly double _sequenceStepUs;
 
     public StepModel(MemoryInput memory, Topology topology, PerformanceAssumptions assumptions, CommunicationAssumptions communication, MemoryAssumptions memoryAssumptions)
     {
@@ -62,6 +63,9 @@ internal sealed class StepModel
         _kvPrecision = memory.KvPrecision;
         _blockSize = memory.BlockSize;
         StageLayers = WeightCalculator.LayersOnLargestStage(_model.Layers, _parallelism.Pipeline);
+        _sequenceStepUs = memory.Engine == Engine.Vllm && memory.EngineVersion is { } v0 && !v0.IsAtLeast(0, 8)
+            ? assumptions.VllmV0SequenceStepUs
+            : _profile.SequenceStepUs;
         OverlapsHostWork = memory.Engine switch
         {
             Engine.Vllm => memory.EngineVersion is not { } version || version.IsAtLeast(0, 12),
@@ -153,7 +157,7 @@ internal sealed class StepModel
     /// <summary>What the engine spends on one step outside the GPU: a fixed part and a part per sequence sampled (paid once per
     /// step, not per stage).</summary>
     public Seconds StepOverhead(StepCost step) =>
-        Seconds.FromMicroseconds(_profile.StepOverheadUs + (_profile.SequenceStepUs * step.Sequences));
+        Seconds.FromMicroseconds(_profile.StepOverheadUs + (_sequenceStepUs * step.Sequences));
 
     /// <summary>Whether the engine schedules step N + 1 while step N runs on the GPU, so a step takes the longer of its GPU and CPU
     /// work instead of their sum.</summary>

@@ -20,6 +20,8 @@ public sealed class PrecisionSupportTests
     [InlineData("mi300x", Engine.Vllm, WeightFormat.Mxfp4, true)]
     [InlineData("a100-sxm-80gb", Engine.Vllm, WeightFormat.Mxfp4, true)]
     [InlineData("l40s", Engine.Vllm, WeightFormat.Mxfp4, false)]
+    [InlineData("a100-sxm-80gb", Engine.Sglang, WeightFormat.Mxfp4, true)] // measured: gpustack performance-lab gpt-oss-20b/a100.md (SGLang 0.5.4.post2)
+    [InlineData("l40s", Engine.Sglang, WeightFormat.Mxfp4, false)]
     [InlineData("h100-sxm-80gb", Engine.Trtllm, WeightFormat.Mxfp4, true)]
     // FP8 on Ada/Hopper/Blackwell/MI300; on Ampere only vLLM, weight-only through FP8 Marlin (vLLM docs quantization/fp8).
     [InlineData("a100-sxm-80gb", Engine.Vllm, WeightFormat.Fp8, true)]

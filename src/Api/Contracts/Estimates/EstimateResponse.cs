@@ -45,7 +45,7 @@ public sealed record LatencyResponse(double TtftMs, double TpotMs, double E2eMs,
 public sealed record PercentilesResponse(double P50, double P90, double P99);
 
 /// <summary>The load on one replica and what the engine admits of it.</summary>
-/// <param name="Arrival">steady (closed-loop clients) | burst (all at once) | rate (open loop).</param>
+/// <param name="Arrival">waves (closed-loop clients in step) | steady (closed-loop clients out of step) | burst (all at once) | rate (open loop).</param>
 /// <param name="InFlight">Requests in flight, running or waiting: the clients, the burst, or rate × latency.</param>
 /// <param name="Running">Mean requests the engine runs at once.</param>
 /// <param name="Waiting">Mean requests waiting for admission.</param>

@@ -85,13 +85,15 @@ public sealed record WorkloadRequest
     public int? Concurrency { get; init; }
 
     /// <summary>continuous | continuous-concurrency (both: <c>concurrency</c> clients, each sending its next request when the last
-    /// one finishes) | continuous-rate (requests at <c>requestsPerSecond</c>, all at once without it) | offline-max (every request
+    /// one finishes, in step as a benchmark's fixed-length requests keep them) | continuous-rate (requests at <c>requestsPerSecond</c>, all at once without it) | offline-max (every request
     /// queued at once, as offline throughput benchmarks run) | static (one batch that starts and ends together); default continuous.</summary>
     /// <example>continuous</example>
     public BatchingMode? Batching { get; init; }
 
-    /// <summary>How requests arrive, when it differs from what <c>batching</c> implies: steady (closed-loop clients) | burst (all
-    /// at once, as a benchmark run starts) | rate (open loop at <c>requestsPerSecond</c>).</summary>
+    /// <summary>How requests arrive, when it differs from what <c>batching</c> implies: waves (closed-loop clients whose
+    /// fixed-length requests keep them in step, as a concurrency benchmark runs; the default with clients) | steady (closed-loop
+    /// clients out of step, as live traffic or varied lengths) | burst (all at once, as a benchmark run starts) | rate (open loop at
+    /// <c>requestsPerSecond</c>).</summary>
     /// <example>steady</example>
     public Arrival? Arrival { get; init; }
 
@@ -100,7 +102,7 @@ public sealed record WorkloadRequest
     public double? RequestsPerSecond { get; init; }
 
     /// <summary>Requests in the run, as a benchmark's --num-prompts: the size of a burst, or how long a rate-driven run lasts (default
-    /// 1,000); with concurrency clients, the run's first wave arrives at once. 1–10,000,000.</summary>
+    /// 1,000); with concurrency clients, the run's first wave arrives at once (default ten waves). 1–10,000,000.</summary>
     /// <example>1000</example>
     public int? NumPrompts { get; init; }
 }
