@@ -156,6 +156,18 @@ public static class PrecisionSupport
             : null;
     }
 
+    /// <summary>How an estimate reads fp8 weights of a model whose experts ship in MXFP4 (gpt-oss); null for any other pair.</summary>
+    /// <remarks>Published benchmarks label such runs "FP8" for their FP8 activations and attention while the experts stay the
+    /// shipped MXFP4 (TensorRT-LLM perf-overview gpt-oss tables): the estimate keeps the experts MXFP4 and puts the other
+    /// linears in FP8, and says so. Recommendations still plan only the shipped readings (<see cref="ModelProblem"/>).</remarks>
+    public static string? ShippedReading(ModelArchitecture model, Precision weights)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.NativeExpertPrecision == Precision.Fp4 && weights == Precision.Fp8
+            ? "this model ships its experts in MXFP4: fp8 is read as that checkpoint with FP8 attention and dense linears (the experts stay MXFP4); no engine requantizes the experts to FP8"
+            : null;
+    }
+
     /// <summary>The format a plan at <paramref name="weights"/> is assumed to use when no catalog checkpoint names one.</summary>
     /// <remarks>fp4 is NVFP4 (the format NVIDIA's and llm-compressor's FP4 releases use) except for a model whose experts ship
     /// in MXFP4; fp8 is per-channel (vLLM/SGLang online quantization and llm-compressor FP8_DYNAMIC).</remarks>

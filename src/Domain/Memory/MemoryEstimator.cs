@@ -92,9 +92,16 @@ public static class MemoryEstimator
         var parallelism = input.Parallelism;
         var rules = EngineMemoryRules.For(input.Engine, input.EngineVersion);
         var reasons = new List<string>(ParallelismRules.Check(model, parallelism, input.Engine));
-        var format = PrecisionSupport.AssumedFormat(model, input.WeightPrecision);
-        reasons.AddRange(PrecisionSupport.Problems(model, input.Gpu, input.Engine, input.WeightPrecision, format, input.KvPrecision).Select(p => "unsupported: " + p));
         var warnings = new List<string>();
+        // An estimate reads fp8 on an MXFP4-shipped model as that checkpoint with FP8 elsewhere; a plan never does (see ShippedReading).
+        var shipped = PrecisionSupport.ShippedReading(model, input.WeightPrecision);
+        var checkedPrecision = shipped is null ? input.WeightPrecision : Precision.Fp4;
+        var format = PrecisionSupport.AssumedFormat(model, checkedPrecision);
+        reasons.AddRange(PrecisionSupport.Problems(model, input.Gpu, input.Engine, checkedPrecision, format, input.KvPrecision).Select(p => "unsupported: " + p));
+        if (shipped is not null)
+        {
+            warnings.Add(shipped);
+        }
 
         var weights = WeightCalculator.PerGpu(model, parallelism, input.WeightPrecision, input.Engine, a);
         var (batchedTokens, maxSeqs) = SchedulerLimits(input);

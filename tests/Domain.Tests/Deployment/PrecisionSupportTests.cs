@@ -78,4 +78,29 @@ public sealed class PrecisionSupportTests
         Assert.False(estimate.Fits);
         Assert.Contains(estimate.Reasons, r => r.StartsWith("unsupported: ROCm has no NVFP4 kernels", StringComparison.Ordinal));
     }
+
+    // TensorRT-LLM's perf-overview labels its H100/H200 gpt-oss columns "(FP8)" while the checkpoint ships MXFP4 experts only.
+    [Fact]
+    public void Estimate_Fp8GptOss_IsTheShippedMxfp4CheckpointWithFp8ElsewhereAndSaysSo()
+    {
+        var model = Catalog.FindModel("gpt-oss-120b")!.Architecture;
+        MemoryEstimate At(Precision weights) => MemoryEstimator.Estimate(
+            new MemoryInput(model, Catalog.FindGpu("h100-sxm-80gb")!, new Parallelism(4), weights, Precision.Bf16, Engine.Trtllm, 2048, 2048));
+
+        var fp8 = At(Precision.Fp8);
+        var fp4 = At(Precision.Fp4);
+
+        Assert.True(fp8.Fits, string.Join("; ", fp8.Reasons));
+        Assert.Contains(fp8.Warnings, w => w.Contains("experts stay MXFP4", StringComparison.Ordinal));
+        Assert.Equal(
+            WeightCalculator.RoutedExpertBytes(model, new Parallelism(4), Precision.Fp4, Engine.Trtllm, MemoryAssumptions.Default),
+            WeightCalculator.RoutedExpertBytes(model, new Parallelism(4), Precision.Fp8, Engine.Trtllm, MemoryAssumptions.Default));
+        Assert.True(fp8.Weights <= fp4.Weights, "fp8 attention and dense linears are no wider than the shipped 16-bit ones");
+    }
+
+    [Fact]
+    public void ModelProblem_Fp8GptOss_StillRefusesItAsAPlan()
+    {
+        Assert.NotNull(PrecisionSupport.ModelProblem(Catalog.FindModel("gpt-oss-120b")!.Architecture, Precision.Fp8));
+    }
 }
