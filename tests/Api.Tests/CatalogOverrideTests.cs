@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 
 namespace Sizing.Api.Tests;
 
