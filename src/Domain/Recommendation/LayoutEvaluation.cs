@@ -20,7 +20,7 @@ internal sealed class LayoutEvaluation
         Hardware = hardware;
         Forced = forced;
         Input = input;
-        _model = new StepModel(input.Memory, input.Topology, assumptions.Performance, assumptions.Communication, assumptions.Memory);
+        _model = new StepModel(input.Memory, input.Topology, assumptions.Performance, assumptions.Communication, assumptions.Memory, input.MoeExchange);
         _limits = EngineLimits.Of(input, memory, _model.ReservesWholeSequence);
         MaxConcurrency = _limits.MaxRunning;
     }
