@@ -7,7 +7,7 @@ namespace Sizing.Domain.Speculative;
 public enum SpeculativeMethod
 {
     /// <summary>A separate small model of the same family (vLLM method draft_model, SGLang STANDALONE).</summary>
-    [JsonStringEnumMemberName("draft-model")] DraftModel,
+    [JsonStringEnumMemberName("draft")] DraftModel,
 
     /// <summary>The model's own multi-token-prediction modules (DeepSeek-V3/R1 MTP; TensorRT-LLM MTP, SGLang/vLLM mtp).</summary>
     [JsonStringEnumMemberName("mtp")] Mtp,
