@@ -50,6 +50,9 @@ public sealed record PoolFigures(PoolConfiguration Pool, DeploymentInput Input, 
 /// <param name="BaselineTpot">The decode pool's TPOT without speculation (equal to <c>Serving.Tpot</c> without it).</param>
 /// <param name="TtftPercentiles">TTFT at p50/p90/p99: the fixed part plus the M/D/1 prefill queue's quantiles.</param>
 /// <param name="Reasons">Why it does not fit or cannot carry the load.</param>
+/// <param name="DecodeInstance">One decode instance as a replica: its memory, steps and communication, with the request's
+/// disaggregated latency and its share of the load.</param>
+/// <param name="Transfer">The KV path: link, achievable rate per GPU, fixed cost, layer-wise overlap.</param>
 public sealed record DisaggregatedEstimate(
     bool Fits,
     DisaggregationEstimate Serving,
@@ -60,7 +63,9 @@ public sealed record DisaggregatedEstimate(
     Seconds BaselineTpot,
     SpeculativeOutcome? Speculative,
     LatencyPercentiles TtftPercentiles,
-    IReadOnlyList<string> Reasons)
+    IReadOnlyList<string> Reasons,
+    DeploymentEstimate DecodeInstance,
+    KvTransferPath Transfer)
 {
     public int TotalGpus => Serving.Prefill.Gpus + Serving.Decode.Gpus;
 
@@ -87,7 +92,10 @@ public static class DisaggregatedEstimator
         var reasons = new List<string>();
 
         var (prefill, prefillModel, prefillLimits) = Pool(d, input.Prefill, null, a);
-        var (decodeSeed, decodeModel, decodeLimits) = Pool(d, input.Decode, null, a);
+        var decodeDeployment = input.Speculative is { } drafting
+            ? d with { Memory = d.Memory with { DraftWeights = SpeculativeEstimator.DraftWeightsPerGpu(d.Memory with { Parallelism = input.Decode.Parallelism }, drafting, a.Memory) } }
+            : d;
+        var (decodeSeed, decodeModel, decodeLimits) = Pool(decodeDeployment, input.Decode, null, a);
         var speculative = input.Speculative is { } config ? new SpeculativeModel(decodeSeed.Input, decodeModel, config, a) : null;
         var decode = new DecodeSide(d, decodeModel, decodeLimits, speculative);
         var prefillSide = new PrefillSide(d, prefillModel, prefillLimits, input.Prefill.Parallelism);
@@ -99,7 +107,7 @@ public static class DisaggregatedEstimator
         var decodeMemory = MemoryEstimator.Estimate(decodeMemoryInput, a.Memory);
         var decodeFigures = decodeSeed with
         {
-            Input = decodeSeed.Input with { Memory = decodeMemoryInput },
+            Input = decodeSeed.Input with { Memory = decodeMemoryInput, Arrival = Arrival.Rate, RequestsPerSecond = perInstance },
             Memory = decodeMemory,
             Step = decodeModel.Cost(running, decode.Context, 0, 0, running),
             Sequences = running,
@@ -108,6 +116,10 @@ public static class DisaggregatedEstimator
 
         AddPoolReasons("prefill", prefill.Memory, reasons);
         AddPoolReasons("decode", decodeMemory, reasons);
+        if (input.Speculative is { } configuration)
+        {
+            reasons.AddRange(SpeculativeEstimator.Problems(d.Memory.Model, input.Decode.Parallelism, configuration));
+        }
 
         var transfer = KvTransferPath.For(input.Link, input.Prefill.Gpu, input.Prefill.Topology.GpusPerNode, input.LayerwiseTransfer, a.Communication);
         var serving = DisaggregatedServing.Estimate(new DisaggregationInput(
@@ -120,8 +132,20 @@ public static class DisaggregatedEstimator
         var outcome = speculative is null
             ? null
             : new SpeculativeOutcome(input.Speculative!, (int)Math.Ceiling(running), speculative.At(running, decode.Context), speculative.DraftWeightsPerGpu);
+        var tail = TtftTail(serving);
+
+        // One decode instance as a replica: it runs B requests, completes its share of the load (at most its capacity), and its
+        // requests see the disaggregated TTFT and the decode pool's TPOT.
+        var stages = input.Decode.Parallelism.Pipeline;
+        var completed = Math.Min(perInstance, serving.Decode.CapacityRequestsPerSecond / input.Decode.Instances);
+        var microBatches = Math.Max(1, Math.Min(stages, (int)Math.Ceiling(running)));
+        var performance = new PerformanceEstimate((int)Math.Ceiling(running), serving.Ttft, serving.Tpot, serving.E2e,
+            completed * Math.Max(1, d.OutputTokens), completed, decodeFigures.Step, prefillFigures.Step,
+            PerformanceEstimator.Pipeline(decodeModel, stages, microBatches, running / microBatches), PerformanceEstimator.Bound(decodeFigures.Step),
+            running, 0, decodeLimits.MaxRunning, tail, LatencyPercentiles.Constant(serving.Tpot));
+        var instance = DeploymentEstimator.Assemble(decodeFigures.Input, decodeMemory, performance, a);
         return new DisaggregatedEstimate(reasons.Count == 0, serving, prefillFigures, decodeFigures, prefillSide.PrefillTime,
-            prefillSide.PromptTokensPerSecond, decode.PlainTpot(running), outcome, TtftTail(serving), reasons);
+            prefillSide.PromptTokensPerSecond, decode.PlainTpot(running), outcome, tail, reasons, instance, transfer);
     }
 
     /// <summary>One pool's deployment input, memory at the resident concurrency, step model and admission limits.</summary>

@@ -19,7 +19,27 @@ public sealed record SpeculativeConfiguration(SpeculativeMethod Method, int Draf
 /// <param name="Estimate">Tokens per step, step times, TPOT, speedup and where it stops paying.</param>
 /// <param name="DraftWeightsPerGpu">Weights the drafter adds on each GPU (MTP module, EAGLE head or draft model); the engine
 /// loads them before it sizes its KV pool.</param>
-public sealed record SpeculativeOutcome(SpeculativeConfiguration Configuration, int Batch, SpeculativeEstimate Estimate, Bytes DraftWeightsPerGpu);
+public sealed record SpeculativeOutcome(SpeculativeConfiguration Configuration, int Batch, SpeculativeEstimate Estimate, Bytes DraftWeightsPerGpu)
+{
+    /// <summary>A plain estimate's figures with speculation: every decode step yields tokens-per-step tokens for its step time, so
+    /// TPOT (and its percentiles) divides by the speedup at the running batch and the running batch completes its requests that
+    /// much faster; TTFT is unchanged (prefill does not speculate).</summary>
+    public PerformanceEstimate Apply(PerformanceEstimate plain, int outputTokens)
+    {
+        ArgumentNullException.ThrowIfNull(plain);
+        var speedup = Estimate.Speedup;
+        var tpot = plain.Tpot / speedup;
+        var tail = plain.TpotPercentiles;
+        return plain with
+        {
+            Tpot = tpot,
+            E2e = plain.Ttft + (tpot * Math.Max(0, outputTokens - 1)),
+            OutputTokensPerSecond = plain.OutputTokensPerSecond * speedup,
+            RequestsPerSecond = plain.RequestsPerSecond * speedup,
+            TpotPercentiles = new LatencyPercentiles(tail.P50 / speedup, tail.P90 / speedup, tail.P99 / speedup),
+        };
+    }
+}
 
 /// <summary>Costs a speculative decoding configuration on the step model: the plain decode step, the verification step of
 /// k + 1 tokens per sequence, and one drafting pass.</summary>
@@ -31,6 +51,40 @@ public sealed record SpeculativeOutcome(SpeculativeConfiguration Configuration, 
 /// </remarks>
 public static class SpeculativeEstimator
 {
+    /// <summary>Why the engines cannot run <paramref name="configuration"/> on <paramref name="model"/> (empty when they can).</summary>
+    public static IReadOnlyList<string> Problems(ModelArchitecture model, Parallelism parallelism, SpeculativeConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(parallelism);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<string>(0);
+        if (configuration.Method == SpeculativeMethod.Mtp && model.MtpModules == 0)
+        {
+            problems.Add("speculative: this model ships no multi-token-prediction modules (config num_nextn_predict_layers is 0 or absent), so MTP cannot draft; use eagle with a trained head or a draft model");
+        }
+
+        if (configuration.DraftModel is { } draft && draft.VocabSize != model.VocabSize)
+        {
+            problems.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"speculative: the draft model's vocabulary ({draft.VocabSize} tokens) differs from the target's ({model.VocabSize}); vLLM and SGLang need the same tokenizer"));
+        }
+
+        if (parallelism.Pipeline > 1)
+        {
+            problems.Add("speculative: vLLM and SGLang do not run speculative decoding with pipeline parallelism");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Weights the drafter adds on each GPU of <paramref name="memory"/>'s layout.</summary>
+    public static Bytes DraftWeightsPerGpu(MemoryInput memory, SpeculativeConfiguration configuration, MemoryAssumptions? assumptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return SpeculativeModel.DraftWeights(memory, configuration, assumptions ?? MemoryAssumptions.Default);
+    }
+
     /// <summary>Speculation for <paramref name="input"/> at <paramref name="batch"/> running sequences.</summary>
     public static SpeculativeOutcome Estimate(DeploymentInput input, SpeculativeConfiguration configuration, int batch, EstimatorAssumptions? assumptions = null)
     {
@@ -59,14 +113,20 @@ internal sealed class SpeculativeModel
         _configuration = configuration;
         var memory = input.Memory;
         var (architecture, parallelism, precision) = Drafter(memory, configuration);
-        var draftMemory = memory with { Model = architecture, Parallelism = parallelism, WeightPrecision = precision };
+        var draftMemory = memory with { Model = architecture, Parallelism = parallelism, WeightPrecision = precision, DraftWeights = Bytes.Zero };
         _draft = new StepModel(draftMemory, input.Topology, a.Performance, a.Communication, a.Memory, input.MoeExchange);
+        DraftWeightsPerGpu = DraftWeights(memory, configuration, a.Memory);
+    }
 
-        // An EAGLE head shares the target's embedding and output head; MTP modules and draft models ship their own.
+    /// <summary>The drafter's weights per GPU. An EAGLE head shares the target's embedding and output head; MTP modules and
+    /// draft models ship their own.</summary>
+    public static Bytes DraftWeights(MemoryInput memory, SpeculativeConfiguration configuration, MemoryAssumptions assumptions)
+    {
+        var (architecture, parallelism, precision) = Drafter(memory, configuration);
         var held = configuration.Method == SpeculativeMethod.Eagle
             ? architecture with { Parameters = architecture.Parameters with { Embedding = 0, LmHead = 0 } }
             : architecture;
-        DraftWeightsPerGpu = WeightCalculator.PerGpu(held, parallelism, precision, memory.Engine, a.Memory);
+        return WeightCalculator.PerGpu(held, parallelism, precision, memory.Engine, assumptions);
     }
 
     public Bytes DraftWeightsPerGpu { get; }

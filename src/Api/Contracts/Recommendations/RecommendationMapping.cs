@@ -123,7 +123,7 @@ public static class RecommendationMapping
     private static RejectedResponse ToResponse(Rejection r) => new(
         r.Hardware.Gpu.Id,
         Node(r.Hardware),
-        Parallelism(r.Parallelism with { Data = r.Replicas }),
+        Parallelism(r.Parallelism with { Data = r.Replicas * r.Parallelism.AttentionData }),
         new PrecisionResponse(EnumText.Of(r.Weights), EnumText.Of(r.KvCache)),
         r.Replicas,
         EnumText.Of(r.Kind),
@@ -134,7 +134,7 @@ public static class RecommendationMapping
 
     private static PlanNodeResponse Node(HardwareOption h) => new(h.GpusPerNode, EnumText.Of(h.IntraNode), EnumText.Of(h.InterNode));
 
-    private static ParallelismResponse Parallelism(Parallelism p) => new(p.Tensor, p.Pipeline, p.Expert, p.Data);
+    private static ParallelismResponse Parallelism(Parallelism p) => EstimateMapping.ToResponse(p);
 
     private static double Round(double value) => Math.Round(value, 3);
 }
