@@ -182,81 +182,119 @@ public static class DisaggregatedEstimator
             : fixedPart;
         return new LatencyPercentiles(At(0.5), At(0.9), At(0.99));
     }
+}
 
-    /// <summary>A prefill instance: one request's prefill and a busy instance's prompt throughput.</summary>
-    private sealed class PrefillSide
+/// <summary>A prefill instance: one request's prefill and a busy instance's prompt throughput.</summary>
+internal sealed class PrefillSide
+{
+    public PrefillSide(DeploymentInput d, StepModel model, EngineLimits limits, Parallelism parallelism)
     {
-        public PrefillSide(DeploymentInput d, StepModel model, EngineLimits limits, Parallelism parallelism)
-        {
-            var stages = parallelism.Pipeline;
-            var ranks = parallelism.AttentionData;
-            var prompt = d.InputTokens;
-            BusyStepTokens = limits.BatchedTokens;
-            BusyStep = model.Cost(0, 0, BusyStepTokens, prompt, BusyStepTokens / (double)prompt);
-            PromptTokensPerSecond = BusyStepTokens / PerformanceEstimator.Latency(model, BusyStep, stages, BusyStepTokens).Value;
+        var stages = parallelism.Pipeline;
+        var ranks = parallelism.AttentionData;
+        var prompt = d.InputTokens;
+        BusyStepTokens = limits.BatchedTokens;
+        BusyStep = model.Cost(0, 0, BusyStepTokens, prompt, BusyStepTokens / (double)prompt);
+        PromptTokensPerSecond = BusyStepTokens / PerformanceEstimator.Latency(model, BusyStep, stages, BusyStepTokens).Value;
 
-            // A prompt longer than a rank's budget is prefilled in chunks; every DP-attention rank carries one prompt meanwhile.
-            var budget = Math.Max(1.0, limits.BatchedTokens / (double)ranks);
-            var chunks = Math.Ceiling(prompt / budget);
-            var chunk = Math.Min(prompt, budget);
-            var last = prompt - ((chunks - 1) * budget);
-            var full = PerformanceEstimator.Latency(model, model.Cost(0, 0, chunk * ranks, prompt, 0), stages, chunk * ranks);
-            var end = PerformanceEstimator.Latency(model, model.Cost(0, 0, last * ranks, prompt, ranks), stages, last * ranks);
-            PrefillTime = model.RequestOverhead + (full * (chunks - 1)) + end;
-        }
-
-        public double BusyStepTokens { get; }
-
-        public StepCost BusyStep { get; }
-
-        public double PromptTokensPerSecond { get; }
-
-        public Seconds PrefillTime { get; }
+        // A prompt longer than a rank's budget is prefilled in chunks; every DP-attention rank carries one prompt meanwhile.
+        var budget = Math.Max(1.0, limits.BatchedTokens / (double)ranks);
+        var chunks = Math.Ceiling(prompt / budget);
+        var chunk = Math.Min(prompt, budget);
+        var last = prompt - ((chunks - 1) * budget);
+        var end = PerformanceEstimator.Latency(model, model.Cost(0, 0, last * ranks, prompt, ranks), stages, last * ranks);
+        var full = chunks > 1 ? PerformanceEstimator.Latency(model, model.Cost(0, 0, chunk * ranks, prompt, 0), stages, chunk * ranks) : Seconds.Zero;
+        PrefillTime = model.RequestOverhead + (full * (chunks - 1)) + end;
     }
 
-    /// <summary>A decode instance: TPOT at a running batch, plain or speculative, and the batch a load keeps running.</summary>
-    private sealed class DecodeSide(DeploymentInput d, StepModel model, EngineLimits limits, SpeculativeModel? speculative)
+    public double BusyStepTokens { get; }
+
+    public StepCost BusyStep { get; }
+
+    public double PromptTokensPerSecond { get; }
+
+    public Seconds PrefillTime { get; }
+}
+
+/// <summary>A decode instance: TPOT at a running batch, plain or speculative, and the batch a load keeps running.</summary>
+internal sealed class DecodeSide(DeploymentInput d, StepModel model, EngineLimits limits, SpeculativeModel? speculative)
+{
+    private readonly int _stages = d.Memory.Parallelism.Pipeline;
+    private readonly int _out = Math.Max(1, d.OutputTokens);
+
+    /// <summary>Mean context of a running request: its prompt and half its output.</summary>
+    public double Context { get; } = d.InputTokens + (Math.Max(1, d.OutputTokens) / 2.0);
+
+    public Seconds PlainTpot(double batch) =>
+        PerformanceEstimator.Latency(model, model.Cost(batch, Context, 0, 0, batch), _stages, batch);
+
+    public Seconds Tpot(double batch) => speculative is null ? PlainTpot(batch) : speculative.At(batch, Context).Tpot;
+
+    /// <summary>The most sequences one instance runs with TPOT within <paramref name="target"/>, and that TPOT; none when even one
+    /// sequence misses it. TPOT grows with the batch, so the largest such batch is found by bisection on whole sequences.</summary>
+    public (int Batch, Seconds Tpot)? LargestBatchWithin(Seconds target)
     {
-        private readonly int _stages = d.Memory.Parallelism.Pipeline;
-        private readonly int _out = Math.Max(1, d.OutputTokens);
-
-        /// <summary>Mean context of a running request: its prompt and half its output.</summary>
-        public double Context { get; } = d.InputTokens + (Math.Max(1, d.OutputTokens) / 2.0);
-
-        public Seconds PlainTpot(double batch) =>
-            PerformanceEstimator.Latency(model, model.Cost(batch, Context, 0, 0, batch), _stages, batch);
-
-        public Seconds Tpot(double batch) => speculative is null ? PlainTpot(batch) : speculative.At(batch, Context).Tpot;
-
-        /// <summary>The smallest batch B with B ≥ λ·out·TPOT(B) (Little's law), or the capacity when the load exceeds it.</summary>
-        public double RunningAt(double arrivalsPerSecond)
+        var one = Tpot(1);
+        if (one > target)
         {
-            double Excess(double b) => (arrivalsPerSecond * _out * Tpot(b).Value) - b;
-            double lo = 1, hi = limits.MaxRunning;
-            if (Excess(hi) > 0)
-            {
-                return hi;
-            }
+            return null;
+        }
 
-            if (Excess(lo) <= 0)
-            {
-                return lo;
-            }
+        int lo = 1, hi = limits.MaxRunning;
+        var atHi = Tpot(hi);
+        if (atHi <= target)
+        {
+            return (hi, atHi);
+        }
 
-            for (var i = 0; i < 30 && hi - lo > 0.01; i++)
+        var atLo = one;
+        while (hi - lo > 1)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            var at = Tpot(mid);
+            if (at <= target)
             {
-                var mid = (lo + hi) / 2;
-                if (Excess(mid) > 0)
-                {
-                    lo = mid;
-                }
-                else
-                {
-                    hi = mid;
-                }
+                (lo, atLo) = (mid, at);
             }
+            else
+            {
+                hi = mid;
+            }
+        }
 
+        return (lo, atLo);
+    }
+
+    /// <summary>Requests per second one instance completes running <paramref name="batch"/> sequences at <paramref name="tpot"/>.</summary>
+    public double RequestsPerSecond(int batch, Seconds tpot) => batch / (tpot.Value * _out);
+
+    /// <summary>The smallest batch B with B ≥ λ·out·TPOT(B) (Little's law), or the capacity when the load exceeds it.</summary>
+    public double RunningAt(double arrivalsPerSecond)
+    {
+        double Excess(double b) => (arrivalsPerSecond * _out * Tpot(b).Value) - b;
+        double lo = 1, hi = limits.MaxRunning;
+        if (Excess(hi) > 0)
+        {
             return hi;
         }
+
+        if (Excess(lo) <= 0)
+        {
+            return lo;
+        }
+
+        for (var i = 0; i < 30 && hi - lo > 0.1; i++)
+        {
+            var mid = (lo + hi) / 2;
+            if (Excess(mid) > 0)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return hi;
     }
 }

@@ -47,7 +47,7 @@ public static class ServingVariantMapping
 
         var outcome = SpeculativeEstimator.Estimate(drafted, speculative, (int)Math.Ceiling(estimate.Performance.Running));
         var response = (estimate with { Performance = outcome.Apply(estimate.Performance, drafted.OutputTokens) }).ToResponse(drafted);
-        return response with { Speculative = ToResponse(outcome, request.Speculative!) };
+        return response with { Speculative = ToResponse(outcome, request.Speculative!.AcceptanceRate is null) };
     }
 
     private static SpeculativeConfiguration ToDomain(this SpeculativeRequest request, HardwareCatalog catalog, Domain.Architecture.ModelArchitecture model)
@@ -82,11 +82,18 @@ public static class ServingVariantMapping
         {
             TotalGpus = e.TotalGpus,
             Disaggregation = ToResponse(e),
-            Speculative = e.Speculative is { } outcome ? ToResponse(outcome, request.Speculative!) : null,
+            Speculative = e.Speculative is { } outcome ? ToResponse(outcome, request.Speculative!.AcceptanceRate is null) : null,
         };
     }
 
-    private static DisaggregationResponse ToResponse(DisaggregatedEstimate e)
+    /// <summary>A disaggregated deployment's figures as the API reports them.</summary>
+    public static DisaggregationResponse ToResponse(DisaggregatedEstimate e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return Disaggregation(e);
+    }
+
+    private static DisaggregationResponse Disaggregation(DisaggregatedEstimate e)
     {
         var s = e.Serving;
         return new DisaggregationResponse(
@@ -109,12 +116,14 @@ public static class ServingVariantMapping
             Round(figures.Memory.Weights.GiB), Round(figures.Memory.KvCachePool.GiB));
     }
 
-    private static SpeculativeResponse ToResponse(SpeculativeOutcome outcome, SpeculativeRequest request)
+    /// <summary>Speculation's figures as the API reports them; <paramref name="defaultRate"/> when the documented default rate was used.</summary>
+    public static SpeculativeResponse ToResponse(SpeculativeOutcome outcome, bool defaultRate)
     {
+        ArgumentNullException.ThrowIfNull(outcome);
         var c = outcome.Configuration;
         var s = outcome.Estimate;
         return new SpeculativeResponse(EnumText.Of(c.Method), c.DraftTokens, c.AcceptanceRate,
-            request.AcceptanceRate is not null ? "request" : "default: DeepSeek-V3 technical report §5.4.3, MTP acceptance of the second token 85–90 % (low end)",
+            defaultRate ? "default: DeepSeek-V3 technical report §5.4.3, MTP acceptance of the second token 85–90 % (low end)" : "request",
             outcome.Batch, Math.Round(s.TokensPerStep, 4), Round(s.BaselineTpot.Milliseconds), Round(s.VerifyStep.Milliseconds), Round(s.DraftStep.Milliseconds),
             Round(s.StepTime.Milliseconds), Round(s.Tpot.Milliseconds), Round(s.BaselineTpot.Milliseconds), Math.Round(s.Speedup, 4),
             Round(s.BreakEvenVerifyStep.Milliseconds), s.Pays, Round(outcome.DraftWeightsPerGpu.GiB));

@@ -53,6 +53,9 @@ public sealed record RecommendationResponse(
 /// <param name="EngineArgs">Ready-to-run launch commands for one replica.</param>
 /// <param name="Checklist">What to verify on the machines: topology, all-reduce bandwidth, KV headroom.</param>
 /// <param name="Warnings">The estimate's warnings.</param>
+/// <param name="Disaggregation">The prefill and decode pools when the plan splits them (then parallelism, replicas, memory,
+/// communication and throughput are the decode pool's, totalGpus and the cost both pools'); null for an aggregated plan.</param>
+/// <param name="Speculative">The MTP speculation the plan runs and what it does at its batch; null without.</param>
 public sealed record RecommendationPlanResponse(
     int Rank,
     string Gpu,
@@ -77,7 +80,9 @@ public sealed record RecommendationPlanResponse(
     IReadOnlyList<string> Why,
     EngineArgsResponse EngineArgs,
     IReadOnlyList<string> Checklist,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    DisaggregationResponse? Disaggregation,
+    SpeculativeResponse? Speculative);
 
 /// <summary>Latency of one request at the target load.</summary>
 /// <param name="TtftMs">Time to first token, ms: queueing + the engine's prefill and step wait. Example: 412.7.</param>
@@ -136,6 +141,7 @@ public sealed record RejectedResponse(
 /// <param name="Tensor">Tensor parallel.</param>
 /// <param name="Pipeline">Pipeline stages.</param>
 /// <param name="Expert">Expert parallel.</param>
+/// <param name="AttentionData">DP-attention ranks per replica.</param>
 /// <param name="Concurrency">Requests in flight per replica.</param>
 /// <param name="OutputTokensPerSecondPerGpu">Replica output tokens/s over its GPUs (x axis). Example: 820.</param>
 /// <param name="OutputTokensPerSecondPerUser">1 / TPOT (y axis). Example: 45.</param>
@@ -147,6 +153,7 @@ public sealed record ParetoPointResponse(
     int Tensor,
     int Pipeline,
     int Expert,
+    int AttentionData,
     int Concurrency,
     double OutputTokensPerSecondPerGpu,
     double OutputTokensPerSecondPerUser,
