@@ -249,4 +249,32 @@ public sealed class MoeServingApiTests(SizingApiFixture fixture)
         Assert.False(s.GetProperty("pays").GetBoolean(), s.ToString());
         Assert.True(s.GetProperty("verifyStepMs").GetDouble() > s.GetProperty("breakEvenVerifyStepMs").GetDouble());
     }
+
+    [Fact]
+    public async Task Recommend_DeepSeekV3At100RpsOn256H100_ReturnsDpAttentionAndDisaggregatedPlansWithTheirPools()
+    {
+        // Issue 10: this request was answered "no deployment meets the SLO"; lmsys 2025-05-05 serves this class of load on 96 H100.
+        var reply = await fixture.CreateClient().PostAsync("/v1/recommendations", """
+            { "model": "deepseek-v3", "hardware": { "gpus": ["h100-sxm-80gb"], "maxGpus": 256 },
+              "workload": { "inputTokens": 2000, "outputTokens": 1000, "requestsPerSecond": 100 },
+              "slo": { "ttftMs": 2000, "tpotMs": 50 }, "precisions": ["fp8"], "engine": "sglang", "limit": 10 }
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.False(reply.Json.GetProperty("truncated").GetBoolean());
+        var plans = reply.Json.GetProperty("recommendations").EnumerateArray().ToList();
+        Assert.NotEmpty(plans);
+        var dp = plans.First(p => p.GetProperty("parallelism").GetProperty("attentionData").GetInt32() > 1);
+        Assert.Equal(dp.GetProperty("gpusPerReplica").GetInt32() * dp.GetProperty("replicas").GetInt32(), dp.GetProperty("totalGpus").GetInt32());
+        Assert.Contains("--enable-dp-attention", dp.GetProperty("engineArgs").GetProperty("sglang").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(JsonValueKind.Null, dp.GetProperty("communication").GetProperty("dataParallelAttention").ValueKind);
+
+        var split = plans.First(p => p.GetProperty("disaggregation").ValueKind != JsonValueKind.Null);
+        var d = split.GetProperty("disaggregation");
+        Assert.Equal(d.GetProperty("totalGpus").GetInt32(), split.GetProperty("totalGpus").GetInt32());
+        Assert.Equal(d.GetProperty("prefill").GetProperty("gpus").GetInt32() + d.GetProperty("decode").GetProperty("gpus").GetInt32(), d.GetProperty("totalGpus").GetInt32());
+        Assert.True(d.GetProperty("decode").GetProperty("tokensPerSecondPerNode").GetDouble() > 0);
+        Assert.Equal(3, split.GetProperty("engineArgs").GetProperty("sglang").GetString()!.Split('\n').Length);
+        Assert.All(plans, p => Assert.Contains(p.GetProperty("why").EnumerateArray(), w => w.GetString()!.StartsWith("decided by min-cost", StringComparison.Ordinal)));
+    }
 }
