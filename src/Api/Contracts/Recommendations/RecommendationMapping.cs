@@ -82,7 +82,7 @@ public static class RecommendationMapping
             EnumText.Of(objective),
             result.Warnings,
             [.. result.ParetoFront.Select(p => new ParetoPointResponse(
-                p.Hardware.Gpu.Id, EnumText.Of(p.Weights), p.Parallelism.Tensor, p.Parallelism.Pipeline, p.Parallelism.Expert, p.Concurrency,
+                p.Hardware.Gpu.Id, EnumText.Of(p.Weights), p.Parallelism.Tensor, p.Parallelism.Pipeline, p.Parallelism.Expert, p.Parallelism.AttentionData, p.Concurrency,
                 Round(p.OutputTokensPerSecondPerGpu), Round(p.OutputTokensPerSecondPerUser), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds)))],
             [.. result.Assumptions.Select(a => a.ToResponse())]);
     }
@@ -92,6 +92,10 @@ public static class RecommendationMapping
         // A plan fits by construction, so its estimate has every figure.
         var estimate = plan.Estimate.ToResponse(plan.Input);
         var p = plan.Estimate.Performance;
+
+        // A split plan's estimate carries the whole TTFT, prefill queue included; its engine part is the rest.
+        var engineTtft = plan.Disaggregation is null ? p.Ttft : plan.Ttft - plan.Queueing;
+        var e2e = plan.Disaggregation is null ? plan.Queueing + p.E2e : p.E2e;
         return new RecommendationPlanResponse(
             plan.Rank,
             plan.Hardware.Gpu.Id,
@@ -105,8 +109,8 @@ public static class RecommendationMapping
             Round(plan.RequestsPerSecondPerReplica),
             Round(plan.CapacityRequestsPerSecondPerReplica),
             Math.Round(plan.Utilization, 4),
-            new PlanLatencyResponse(Round(plan.Ttft.Milliseconds), Round(plan.Queueing.Milliseconds), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds),
-                Round((plan.Queueing + p.E2e).Milliseconds), Round(plan.TtftP99.Milliseconds), Round(p.TpotPercentiles.P99.Milliseconds)),
+            new PlanLatencyResponse(Round(plan.Ttft.Milliseconds), Round(plan.Queueing.Milliseconds), Round(engineTtft.Milliseconds), Round(p.Tpot.Milliseconds),
+                Round(e2e.Milliseconds), Round(plan.TtftP99.Milliseconds), Round(p.TpotPercentiles.P99.Milliseconds)),
             estimate.Throughput!,
             estimate.Memory,
             estimate.Communication!,
@@ -117,13 +121,15 @@ public static class RecommendationMapping
             plan.Why,
             new EngineArgsResponse(plan.EngineArgs.Vllm, plan.EngineArgs.Sglang, plan.EngineArgs.Trtllm, plan.EngineArgs.Notes),
             plan.Checklist,
-            estimate.Warnings);
+            estimate.Warnings,
+            plan.Disaggregation is { } split ? ServingVariantMapping.ToResponse(split.Estimate) : null,
+            plan.Speculative is { } speculative ? ServingVariantMapping.ToResponse(speculative, defaultRate: true) : null);
     }
 
     private static RejectedResponse ToResponse(Rejection r) => new(
         r.Hardware.Gpu.Id,
         Node(r.Hardware),
-        Parallelism(r.Parallelism with { Data = r.Replicas }),
+        Parallelism(r.Parallelism with { Data = r.Replicas * r.Parallelism.AttentionData }),
         new PrecisionResponse(EnumText.Of(r.Weights), EnumText.Of(r.KvCache)),
         r.Replicas,
         EnumText.Of(r.Kind),
@@ -134,7 +140,7 @@ public static class RecommendationMapping
 
     private static PlanNodeResponse Node(HardwareOption h) => new(h.GpusPerNode, EnumText.Of(h.IntraNode), EnumText.Of(h.InterNode));
 
-    private static ParallelismResponse Parallelism(Parallelism p) => new(p.Tensor, p.Pipeline, p.Expert, p.Data);
+    private static ParallelismResponse Parallelism(Parallelism p) => EstimateMapping.ToResponse(p);
 
     private static double Round(double value) => Math.Round(value, 3);
 }

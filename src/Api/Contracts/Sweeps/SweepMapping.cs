@@ -1,7 +1,6 @@
 using Sizing.Api.Contracts.Estimates;
 using Sizing.Api.Contracts.Models;
 using Sizing.Domain.Catalog;
-using Sizing.Domain.Performance;
 
 namespace Sizing.Api.Contracts.Sweeps;
 
@@ -17,8 +16,7 @@ public static class SweepMapping
         foreach (var value in request.Vary.Values)
         {
             cancellation.ThrowIfCancellationRequested();
-            var input = SweepParameters.Apply(request.Base!, parameter, value).ToDomain(catalog, models);
-            var e = DeploymentEstimator.Estimate(input).ToResponse(input);
+            var e = SweepParameters.Apply(request.Base!, parameter, value).Estimate(catalog, models);
             var m = e.Memory;
             points.Add(new SweepPointResponse(
                 value, e.Fits, e.Concurrency, e.Latency?.TtftMs, e.Latency?.TpotMs, e.Latency?.E2eMs,
