@@ -46,7 +46,9 @@ public static partial class CasePredictor
         _ => "other",
     };
 
-    public static Prediction Predict(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions? assumptions = null)
+    /// <param name="asUser">Send concurrency rows as a user who knows only the API contract would: N clients and continuous
+    /// batching, without the run's length (the measured sets outside the repository are scored this way).</param>
+    public static Prediction Predict(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions? assumptions = null, bool asUser = false)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -60,7 +62,7 @@ public static partial class CasePredictor
             return row.Kind switch
             {
                 "collective" => Collective(row, catalog, a.Communication, Answer),
-                "memory" or "serving" => Deployment(row, catalog, a, Answer),
+                "memory" or "serving" => Deployment(row, catalog, a, asUser, Answer),
                 // GEMM and bandwidth peaks bound the engine efficiencies; they are facts about the GPU, not deployments.
                 "gemm" or "membw" => Answer(null, $"a {row.Kind} peak is a fact about the GPU (it bounds the engine efficiencies), not a deployment prediction", Regimes.GpuFact),
                 _ => Answer(null, $"unknown kind '{row.Kind}'", Regimes.Other),
@@ -120,9 +122,9 @@ public static partial class CasePredictor
         return (Topology(row, gpu, count), count);
     }
 
-    private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions a, Func<double?, string?, string, Prediction> answer)
+    private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions a, bool asUser, Func<double?, string?, string, Prediction> answer)
     {
-        var input = Input(row, catalog);
+        var input = Input(row, catalog, asUser);
         var memory = MemoryEstimator.Estimate(input.Memory, a.Memory);
         double? memoryFigure = row.Metric switch
         {
@@ -169,11 +171,11 @@ public static partial class CasePredictor
     }
 
     /// <summary>The estimate behind a row's prediction, spelled out for analysis.</summary>
-    public static string Explain(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions assumptions)
+    public static string Explain(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions assumptions, bool asUser = false)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(assumptions);
-        var input = Input(row, catalog);
+        var input = Input(row, catalog, asUser);
         var memory = MemoryEstimator.Estimate(input.Memory, assumptions.Memory);
         var p = PerformanceEstimator.Estimate(input, memory, assumptions.Performance, assumptions.Communication, assumptions.Memory);
         var d = p.DecodeStep;
@@ -196,7 +198,7 @@ public static partial class CasePredictor
     };
 
     /// <summary>The estimate request a row describes.</summary>
-    public static DeploymentInput Input(CaseRow row, HardwareCatalog catalog)
+    public static DeploymentInput Input(CaseRow row, HardwareCatalog catalog, bool asUser = false)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -216,7 +218,7 @@ public static partial class CasePredictor
             ?? (row.Kind == "memory" && input + output == 0 ? model.MaxPositionEmbeddings : Math.Max(1, input + output));
         var sequence = row.Kind == "memory" ? maxModelLength : Math.Max(1, input + output);
         int? concurrency = row["batching"] is "static" or "continuous-concurrency" ? row.Int("concurrency") : null;
-        var (arrival, rate, requests) = Load(row);
+        var (arrival, rate, requests) = Load(row, asUser);
         var memory = new MemoryInput(
             model, gpu, parallelism, weights, kv, engine, Math.Max(maxModelLength, sequence), sequence, concurrency,
             row.NoteNumber("mem_fraction_static") ?? row.NoteNumber("gpu_memory_utilization"),
@@ -231,9 +233,11 @@ public static partial class CasePredictor
     }
 
     /// <summary>How a row's benchmark sent its requests (calibration/README.md batching values, notes num_prompts= and request_rate=).</summary>
-    private static (Arrival Arrival, double? Rate, int? Requests) Load(CaseRow row)
+    private static (Arrival Arrival, double? Rate, int? Requests) Load(CaseRow row, bool asUser)
     {
-        var requests = (int?)row.NoteNumber("num_prompts") ?? (int?)row.NoteNumber("num_requests");
+        var requests = asUser && row["batching"] == "continuous-concurrency"
+            ? null
+            : (int?)row.NoteNumber("num_prompts") ?? (int?)row.NoteNumber("num_requests");
         var (_, arrival, rate, run) = BatchingNames.Resolve(EnumText.Find<BatchingMode>(row["batching"]), null, row.NoteNumber("request_rate"), requests);
         return (arrival, rate, run);
     }

@@ -120,8 +120,9 @@ public static class CrossValidation
 
     /// <summary>Predicts every row in sample (the fits on all sources) and held out (fits without the row's source).</summary>
     /// <param name="adjust">Applied to every assumption set after the fits (the fidelity program's <c>--set</c>); null in the gate.</param>
+    /// <param name="asUser">Predict concurrency rows as a user sends them (<see cref="CasePredictor.Predict"/>).</param>
     public static CrossValidated Replay(IReadOnlyList<CaseRow> rows, HardwareCatalog catalog, FitDocument all, CvFitDocument folds,
-        Func<EstimatorAssumptions, EstimatorAssumptions>? adjust = null)
+        Func<EstimatorAssumptions, EstimatorAssumptions>? adjust = null, bool asUser = false)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(all);
@@ -162,8 +163,8 @@ public static class CrossValidation
             heldOutAssumptions[source] = adjust is null ? assumptions : adjust(assumptions);
         }
 
-        var inSample = rows.Select(r => CasePredictor.Predict(r, catalog, inSampleAssumptions)).ToList();
-        var heldOut = rows.Select(r => CasePredictor.Predict(r, catalog, heldOutAssumptions[r.Document])).ToList();
+        var inSample = rows.Select(r => CasePredictor.Predict(r, catalog, inSampleAssumptions, asUser)).ToList();
+        var heldOut = rows.Select(r => CasePredictor.Predict(r, catalog, heldOutAssumptions[r.Document], asUser)).ToList();
         return new CrossValidated(inSample, heldOut, problems);
     }
 

@@ -8,7 +8,7 @@ using Sizing.Fidelity;
 // Predicts every measured case through the domain services and reports absolute percentage error per metric family,
 // in sample and cross-validated (leave one source out).
 // Usage: dotnet run --project benchmarks/Fidelity -c Release [-- cases.csv ...] [--worst N] [--fit] [--write-bands] [--sources]
-//        [--dump FILE] [--explain id-prefix] [--set Name=value | engine.Name=value]
+//        [--dump FILE] [--explain id-prefix] [--set Name=value | engine.Name=value] [--as-user]
 // Without files it reads every tests/Domain.Tests/TestData/cases-*.csv.
 //   --fit          refit every fitted constant on all rows and per held-out source (minutes); with the default sets it writes
 //                  src/Domain/Fidelity/Data/fits.json and benchmarks/Fidelity/cv-fits.json
@@ -18,6 +18,8 @@ using Sizing.Fidelity;
 //   --explain ID   spell out the estimate behind the rows whose id starts with ID (in sample)
 //   --set S        try a performance constant (PerformanceAssumptions name, or engine.EngineProfile name) on top of the fits;
 //                  a fitted constant set this way is no longer held out, so the figures are exploratory
+//   --as-user      predict concurrency rows as a user who knows only the contract: N clients and continuous batching, no run
+//                  length (the measured sets outside the repository are scored this way); the fits are unchanged
 // Without --fit the figures come from the committed fits, each row predicted by a fit that excludes its source.
 var worst = 15;
 var fit = false;
@@ -26,6 +28,7 @@ var sources = false;
 string? dump = null;
 string? explain = null;
 var settings = new List<string>();
+var asUser = false;
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
@@ -51,6 +54,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--set" when i + 1 < args.Length:
             settings.Add(args[++i]);
+            break;
+        case "--as-user":
+            asUser = true;
             break;
         default:
             files.Add(args[i]);
@@ -79,7 +85,7 @@ if (explain is not null)
 {
     foreach (var row in rows.Where(r => r.Id.StartsWith(explain, StringComparison.Ordinal)))
     {
-        Console.WriteLine(CasePredictor.Explain(row, catalog, Adjust(EstimatorAssumptions.Default)));
+        Console.WriteLine(CasePredictor.Explain(row, catalog, Adjust(EstimatorAssumptions.Default), asUser));
     }
 
     return 0;
@@ -104,7 +110,7 @@ else
     (all, folds) = (FittedConstants.Document, CrossValidation.LoadFolds());
 }
 
-var cv = CrossValidation.Replay(rows, catalog, all, folds, settings.Count > 0 ? Adjust : null);
+var cv = CrossValidation.Replay(rows, catalog, all, folds, settings.Count > 0 ? Adjust : null, asUser);
 Console.WriteLine();
 if (settings.Count > 0)
 {

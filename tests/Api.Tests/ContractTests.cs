@@ -109,7 +109,7 @@ public sealed class ContractTests(SizingApiFixture api)
         var check = new OpenApiSchemaCheck(document);
         var operation = Operations(document).Single(o => o.Operation.GetProperty("operationId").GetString() == operationId).Operation;
         var content = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json");
-        var example = JsonNode.Parse(content.GetProperty("example").GetRawText())!.AsObject();
+        var example = JsonNode.Parse(RequestExamples(content).First().Body.GetRawText())!.AsObject();
         var client = api.CreateClient();
 
         var failures = new List<string>();
@@ -134,6 +134,41 @@ public sealed class ContractTests(SizingApiFixture api)
     }
 
     [Fact]
+    public async Task EveryNamedRequestExample_IsAnsweredWith200ConformingToTheSchema()
+    {
+        var document = await DocumentAsync();
+        var check = new OpenApiSchemaCheck(document);
+        var client = api.CreateClient();
+        var failures = new List<string>();
+        var named = 0;
+
+        foreach (var (path, _, operation) in Operations(document))
+        {
+            if (!operation.TryGetProperty("requestBody", out var requestBody) || !requestBody.GetProperty("content").TryGetProperty("application/json", out var content))
+            {
+                continue;
+            }
+
+            var schema = operation.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+            foreach (var (name, body) in RequestExamples(content))
+            {
+                named += name.Length > 0 ? 1 : 0;
+                var reply = await client.PostAsync(path, body.GetRawText());
+                if (reply.Status != HttpStatusCode.OK)
+                {
+                    failures.Add($"{path} example '{name}': {(int)reply.Status} {reply.Json}");
+                    continue;
+                }
+
+                failures.AddRange(check.Problems(reply.Json, schema).Select(p => $"{path} example '{name}': {p}"));
+            }
+        }
+
+        Assert.Empty(failures);
+        Assert.Equal(4, named); // the estimate's aggregated, DP-attention + wide-EP, disaggregated and speculative examples
+    }
+
+    [Fact]
     public async Task EnumSchemas_ListTheKebabCaseNamesTheServiceAccepts()
     {
         var document = await DocumentAsync();
@@ -143,7 +178,8 @@ public sealed class ContractTests(SizingApiFixture api)
             typeof(Domain.Deployment.Engine), typeof(Domain.Deployment.Precision), typeof(Domain.Deployment.BatchingMode), typeof(Domain.Deployment.Arrival),
             typeof(Domain.Deployment.IntraNodeLink), typeof(Domain.Deployment.InterNodeLink), typeof(Domain.Recommendation.Objective),
             typeof(Domain.Communication.CollectiveOperation), typeof(Domain.Communication.CollectiveImplementation),
-            typeof(Contracts.Sweeps.SweepParameter),
+            typeof(Contracts.Sweeps.SweepParameter), typeof(Domain.Moe.MoeExchange), typeof(Domain.Disaggregation.KvTransferLink),
+            typeof(Domain.Speculative.SpeculativeMethod),
         };
 
         foreach (var type in enums)
@@ -346,6 +382,12 @@ public sealed class ContractTests(SizingApiFixture api)
         Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
         Assert.Empty(check.Problems(problem, check.Schema("Problem")));
     }
+
+    /// <summary>A request body's examples: its one <c>example</c> (unnamed), or its named <c>examples</c> in document order.</summary>
+    private static List<(string Name, JsonElement Body)> RequestExamples(JsonElement content) =>
+        content.TryGetProperty("example", out var example)
+            ? [(string.Empty, example)]
+            : [.. content.GetProperty("examples").EnumerateObject().Select(e => (e.Name, e.Value.GetProperty("value")))];
 
     /// <summary>Every field of the example object, by JSON path, with whether its schema lists it as required.</summary>
     private static IEnumerable<(string Path, bool Required)> Fields(JsonObject example, JsonElement schema, OpenApiSchemaCheck check, string prefix)

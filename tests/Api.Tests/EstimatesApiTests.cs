@@ -71,7 +71,7 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
     }
 
     [Theory]
-    [InlineData("continuous-concurrency", null, "steady")]
+    [InlineData("continuous-concurrency", null, "waves")]
     [InlineData("continuous-rate", "\"requestsPerSecond\": 2,", "rate")]
     [InlineData("continuous-rate", null, "burst")]
     [InlineData("offline-max", "\"numPrompts\": 500,", "burst")]

@@ -123,7 +123,8 @@ public sealed class RecommendationsApiTests(SizingApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, status);
         var plans = root.GetProperty("recommendations").EnumerateArray().ToList();
-        var ep = plans.Single(p => p.GetProperty("parallelism").GetProperty("expert").GetInt32() == 4);
+        var ep = plans.Single(p => p.GetProperty("parallelism").GetProperty("expert").GetInt32() == 4
+            && p.GetProperty("parallelism").GetProperty("attentionData").GetInt32() == 1 && p.GetProperty("disaggregation").ValueKind == JsonValueKind.Null);
         Assert.Equal(4, ep.GetProperty("parallelism").GetProperty("tensor").GetInt32());
         Assert.Contains("--enable-expert-parallel", ep.GetProperty("engineArgs").GetProperty("vllm").GetString(), StringComparison.Ordinal);
         Assert.Contains("--ep-size 4", ep.GetProperty("engineArgs").GetProperty("sglang").GetString(), StringComparison.Ordinal);

@@ -4,7 +4,6 @@ using Sizing.Api.Contracts.Estimates;
 using Sizing.Api.Contracts.Models;
 using Sizing.Api.Infrastructure;
 using Sizing.Domain.Catalog;
-using Sizing.Domain.Performance;
 
 namespace Sizing.Api.Controllers;
 
@@ -22,9 +21,5 @@ public sealed class EstimatesController(HardwareCatalog catalog, ModelConfigCach
     [HttpPost(Name = "estimateDeployment")]
     [Consumes("application/json")]
     [ProducesResponseType<EstimateResponse>(StatusCodes.Status200OK, "application/json")]
-    public EstimateResponse Estimate(EstimateRequest request)
-    {
-        var input = request.ToDomain(catalog, models);
-        return DeploymentEstimator.Estimate(input).ToResponse(input);
-    }
+    public EstimateResponse Estimate(EstimateRequest request) => request.Estimate(catalog, models);
 }

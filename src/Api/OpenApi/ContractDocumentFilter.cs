@@ -150,7 +150,16 @@ public sealed class ContractDocumentFilter(HardwareCatalog catalog, IOptions<Jso
         if (OpenApiExamples.Requests.TryGetValue(id, out var request) && operation.RequestBody?.Content is { } content
             && content.TryGetValue("application/json", out var requestMedia))
         {
-            requestMedia.Example = JsonNode.Parse(request);
+            if (id == "estimateDeployment")
+            {
+                // Named examples (aggregated first): OpenAPI allows example or examples, not both.
+                requestMedia.Examples = OpenApiExamples.EstimateVariants.ToDictionary(
+                    v => v.Name, v => (IOpenApiExample)new OpenApiExample { Summary = v.Summary, Value = JsonNode.Parse(v.Body) }, StringComparer.Ordinal);
+            }
+            else
+            {
+                requestMedia.Example = JsonNode.Parse(request);
+            }
         }
 
         if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } okContent)

@@ -66,6 +66,57 @@ public static class OpenApiExamples
         }
         """;
 
+    /// <summary>DeepSeek-R1 FP8 on one 8×H200 node with DP 8 attention and EP 8 (SGLang --tp 8 --dp 8 --enable-dp-attention --ep-size 8).</summary>
+    public const string EstimateDataParallelExpert = """
+        {
+          "model": "deepseek-r1",
+          "hardware": { "gpu": "h200-sxm-141gb" },
+          "parallelism": { "tensor": 1, "data": 8, "expert": 8, "moeExchange": "deepep" },
+          "precision": { "weights": "fp8" },
+          "workload": { "inputTokens": 2048, "outputTokens": 1024, "concurrency": 512 },
+          "engine": "sglang"
+        }
+        """;
+
+    /// <summary>DeepSeek-V3 on H100 split as in lmsys 2025-05-05: an EP32 prefill pool and an EP72 decode pool (32 redundant experts each).</summary>
+    public const string EstimateDisaggregated = """
+        {
+          "model": "deepseek-v3",
+          "hardware": { "gpu": "h100-sxm-80gb", "gpusPerNode": 8, "interNode": "infiniband" },
+          "precision": { "weights": "fp8" },
+          "workload": { "inputTokens": 2000, "outputTokens": 1000, "requestsPerSecond": 50 },
+          "engine": "sglang",
+          "disaggregation": {
+            "prefill": { "parallelism": { "tensor": 1, "data": 32, "expert": 32, "redundantExperts": 32, "moeExchange": "deepep" }, "instances": 1 },
+            "decode": { "parallelism": { "tensor": 1, "data": 72, "expert": 72, "redundantExperts": 32, "moeExchange": "deepep" }, "instances": 1 },
+            "kvLink": "infiniband",
+            "layerwiseTransfer": false
+          }
+        }
+        """;
+
+    /// <summary>DeepSeek-R1 FP8 on 8×H200 at TP 8 with one MTP module drafting (SGLang --speculative-algorithm EAGLE with the MTP head, vLLM method deepseek_mtp).</summary>
+    public const string EstimateSpeculative = """
+        {
+          "model": "deepseek-r1",
+          "hardware": { "gpu": "h200-sxm-141gb" },
+          "parallelism": { "tensor": 8 },
+          "precision": { "weights": "fp8" },
+          "workload": { "inputTokens": 2048, "outputTokens": 1024, "concurrency": 16 },
+          "engine": "sglang",
+          "speculative": { "method": "mtp", "draftTokens": 1 }
+        }
+        """;
+
+    /// <summary>The estimate examples Swagger UI offers, by name: the aggregated one first (the one clients get by default).</summary>
+    public static IReadOnlyList<(string Name, string Summary, string Body)> EstimateVariants { get; } =
+    [
+        ("aggregated", "Llama-3-70B at TP 4 on H100, 64 requests in flight", Estimate),
+        ("dp-attention-wide-ep", "DeepSeek-R1 FP8, DP 8 attention + EP 8 on 8×H200", EstimateDataParallelExpert),
+        ("disaggregated", "DeepSeek-V3: EP32 prefill pool, EP72 decode pool, KV over InfiniBand", EstimateDisaggregated),
+        ("speculative-mtp", "DeepSeek-R1 FP8 at TP 8 with MTP drafting one token", EstimateSpeculative),
+    ];
+
     public const string Collective = """
         { "operation": "all-reduce", "gpu": "h100-sxm-80gb", "gpuCount": 8, "gpusPerNode": 8, "intraNode": "nvswitch",
           "interNode": "infiniband", "messageBytes": 1073741824, "implementation": "nccl" }
@@ -111,7 +162,6 @@ public static class OpenApiExamples
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var models = new ModelConfigCache();
-        var estimate = JsonSerializer.Deserialize<EstimateRequest>(Estimate, json)!.ToDomain(catalog, models);
         var collective = JsonSerializer.Deserialize<CollectiveRequest>(Collective, json)!.ToInput(catalog);
         var recommendation = JsonSerializer.Deserialize<RecommendationRequest>(Recommendation, json)!.ToDomain(catalog, models, CancellationToken.None);
         using var config = JsonDocument.Parse(Llama31_8bConfig);
@@ -122,7 +172,7 @@ public static class OpenApiExamples
             ["listModels"] = catalog.Models.Take(2).Select(m => m.ToResponse()).ToList(),
             ["getModel"] = catalog.FindModel("llama-3-70b")!.ToResponse(),
             ["resolveModelConfig"] = ModelResolver.Resolve(config.RootElement).Architecture!.ToResponse(null, "llama", null, "request body"),
-            ["estimateDeployment"] = DeploymentEstimator.Estimate(estimate).ToResponse(estimate),
+            ["estimateDeployment"] = JsonSerializer.Deserialize<EstimateRequest>(Estimate, json)!.Estimate(catalog, models),
             ["estimateCollective"] = Collectives.Estimate(collective.Operation, collective.Topology, collective.GpuCount, collective.MessageBytes, collective.Implementation)
                 .ToResponse(collective, CommunicationAssumptions.Default),
             ["recommendDeployments"] = RecommendationSearch.Search(recommendation).ToResponse(recommendation.Objective),

@@ -106,6 +106,11 @@ public sealed record ModelArchitecture
     /// <summary>Routed experts ship in this format whatever the rest of the checkpoint uses (gpt-oss: MXFP4).</summary>
     public Precision? NativeExpertPrecision { get; init; }
 
+    /// <summary>Multi-token-prediction modules shipped with the checkpoint (config <c>num_nextn_predict_layers</c>; DeepSeek-V3/R1:
+    /// 1): each is one transformer block plus a projection that drafts one more token (DeepSeek-V3 technical report §2.2).
+    /// They are not in <see cref="Parameters"/> (engines load them only for MTP speculative decoding).</summary>
+    public int MtpModules { get; init; }
+
     public required ParameterBreakdown Parameters { get; init; }
 
     public long TotalParameters => Parameters.LanguageModel;

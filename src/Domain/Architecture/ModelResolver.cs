@@ -168,6 +168,7 @@ public static class ModelResolver
             Moe = moe,
             RotaryDim = family.LearnedPositions ? 0 : rotaryDim ?? mla?.QkRopeHeadDim ?? headDim,
             NativeExpertPrecision = family.IsGptOss && IsMxfp4(root) ? Precision.Fp4 : null,
+            MtpModules = text.OptionalCount("num_nextn_predict_layers", ModelLimits.Layers) ?? 0,
             Parameters = parameters,
         };
     }

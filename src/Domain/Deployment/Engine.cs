@@ -29,6 +29,11 @@ public enum Arrival
     /// <c>vllm bench serve --max-concurrency N</c> and most load testers run).</summary>
     [JsonStringEnumMemberName("steady")] Steady,
 
+    /// <summary>A fixed number of clients sending fixed-length requests, as a serving benchmark runs them (<c>vllm bench serve
+    /// --max-concurrency N --num-prompts M</c>): the run starts with all N at once, and since every request decodes in the same
+    /// steps, they finish, and their clients send the next ones, in the same groups: the waves stay in step.</summary>
+    [JsonStringEnumMemberName("waves")] Waves,
+
     /// <summary>All requests at once, as a benchmark run starts or an offline batch is submitted: the first tokens wait for the
     /// burst's prefills and, past the engine's capacity, for running requests to finish.</summary>
     [JsonStringEnumMemberName("burst")] Burst,
@@ -40,7 +45,7 @@ public enum Arrival
 /// <summary>How a workload is batched as requests and calibration files name it: a batching and the way its load arrives.</summary>
 /// <remarks>
 /// <c>continuous</c> and <c>continuous-concurrency</c>: a fixed number of clients in a closed loop (vllm bench serve
-/// --max-concurrency); <c>continuous-rate</c>: requests at a rate (--request-rate), all at once when no rate is given (rate
+/// --max-concurrency), in step as a benchmark's fixed-length requests keep them unless the workload says <c>steady</c>; <c>continuous-rate</c>: requests at a rate (--request-rate), all at once when no rate is given (rate
 /// inf); <c>offline-max</c>: every request queued at once, as offline throughput benchmarks (trtllm-bench, vLLM's
 /// benchmark_throughput) run; <c>static</c>: one batch that starts and ends together.
 /// </remarks>
@@ -59,13 +64,17 @@ public static class BatchingNames
     /// <summary>Requests a rate-driven run lasts when it does not say: vllm bench serve's default --num-prompts.</summary>
     public const int DefaultRunRequests = 1000;
 
+    /// <summary>Waves a concurrency run lasts when it does not say: ten times the clients, as InferenceX's harness and most
+    /// published sweeps choose --num-prompts (docs/physics.md).</summary>
+    public const int DefaultRunWaves = 10;
+
     /// <summary>The batching and the arrival a mode implies.</summary>
     public static (Batching Batching, Arrival Arrival) Of(BatchingMode? mode) => mode switch
     {
         BatchingMode.ContinuousRate => (Batching.Continuous, Arrival.Rate),
         BatchingMode.OfflineMax => (Batching.Continuous, Arrival.Burst),
         BatchingMode.Static => (Batching.Static, Arrival.Steady),
-        _ => (Batching.Continuous, Arrival.Steady),
+        _ => (Batching.Continuous, Arrival.Waves),
     };
 
     /// <summary>The load a workload describes: its batching mode, an explicit arrival (else the mode's), a rate and a run length.</summary>

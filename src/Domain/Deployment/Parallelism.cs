@@ -32,10 +32,12 @@ public sealed record Parallelism(int Tensor = 1, int Pipeline = 1, int Expert = 
     /// <remarks>
     /// Without attentionData, an expert group wider than the tensor group spans ⌈expert / tensor⌉ data ranks, and those ranks
     /// form one engine with DP attention: <c>{tensor 1, data 8, expert 8}</c> is SGLang's <c>--tp 8 --dp 8
-    /// --enable-dp-attention --ep-size 8</c> and TensorRT-LLM's "DEP8". Otherwise data ranks stay independent replicas.
+    /// --enable-dp-attention --ep-size 8</c> and TensorRT-LLM's "DEP8". That needs the data ranks to make whole engines; where
+    /// they do not (<c>{tensor 2, expert 8}</c> with one data rank) the layout stays plain TP, and its expert degree is
+    /// reported as not dividing the tensor group. Otherwise data ranks stay independent replicas.
     /// </remarks>
     public static Parallelism Layout(int tensor, int pipeline, int expert, int data, int? attentionData = null, int redundantExperts = 0) =>
-        new(tensor, pipeline, expert, data, attentionData ?? InferredAttentionData(tensor, expert), redundantExperts);
+        new(tensor, pipeline, expert, data, attentionData ?? InferredAttentionData(tensor, expert, data), redundantExperts);
 
     /// <summary>GPUs one replica (one engine instance) needs.</summary>
     public int GpusPerReplica => checked(Tensor * Pipeline * AttentionData);
@@ -59,6 +61,9 @@ public sealed record Parallelism(int Tensor = 1, int Pipeline = 1, int Expert = 
     /// routes each request to one DP-attention rank, so the busiest rank holds ⌈sequences / AttentionData⌉.</summary>
     public int SequencesPerAttentionRank(int sequences) => (sequences + AttentionData - 1) / AttentionData;
 
-    private static int InferredAttentionData(int tensor, int expert) =>
-        tensor >= 1 && expert > tensor ? (expert + tensor - 1) / tensor : 1;
+    private static int InferredAttentionData(int tensor, int expert, int data)
+    {
+        var ranks = tensor >= 1 && expert > tensor ? (expert + tensor - 1) / tensor : 1;
+        return data >= ranks && data % ranks == 0 ? ranks : 1;
+    }
 }

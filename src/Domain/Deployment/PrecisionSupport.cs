@@ -15,7 +15,8 @@ namespace Sizing.Domain.Deployment;
 /// MI300X/MI325X/MI355X, on A100 through Marlin MXFP4, and Ada is listed as not yet working (vllm-project/recipes
 /// OpenAI/GPT-OSS.md). KV cache: fp8 on CUDA and ROCm (vllm/config/cache.py CacheConfig.cache_dtype), nvfp4 only on the
 /// SM100 trtllm-gen path (vllm-project/vllm#49011: SM120 is excluded), int8/int4 per-token-head (CacheDType).</para>
-/// <para>SGLang: FP8 on FP8-capable GPUs and ROCm ("--quantization fp8 on a fp16 checkpoint or directly load a fp8
+/// <para>SGLang: MXFP4 gpt-oss also on Ampere (measured: SGLang 0.5.3 and 0.5.4.post2 serve openai/gpt-oss-20b and -120b on
+/// one A100 in gpustack/gpustack docs/performance-lab/gpt-oss-20b/a100.md and gpt-oss-120b/a100.md). FP8 on FP8-capable GPUs and ROCm ("--quantization fp8 on a fp16 checkpoint or directly load a fp8
 /// checkpoint", docs advanced_features/server_arguments); KV fp8_e4m3/fp8_e5m2 and, on Blackwell, fp4_e2m1 (docs
 /// advanced_features/quantized_kv_cache; sgl-project/sglang#10083). TensorRT-LLM: FP8 KV cache and NVFP4 KV cache on
 /// Blackwell (features/quantization.html). LMDeploy: NVIDIA only here; AWQ W4A16, SmoothQuant W8A8, FP8 on FP8 GPUs,
@@ -155,6 +156,18 @@ public static class PrecisionSupport
             : null;
     }
 
+    /// <summary>How an estimate reads fp8 weights of a model whose experts ship in MXFP4 (gpt-oss); null for any other pair.</summary>
+    /// <remarks>Published benchmarks label such runs "FP8" for their FP8 activations and attention while the experts stay the
+    /// shipped MXFP4 (TensorRT-LLM perf-overview gpt-oss tables): the estimate keeps the experts MXFP4 and puts the other
+    /// linears in FP8, and says so. Recommendations still plan only the shipped readings (<see cref="ModelProblem"/>).</remarks>
+    public static string? ShippedReading(ModelArchitecture model, Precision weights)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.NativeExpertPrecision == Precision.Fp4 && weights == Precision.Fp8
+            ? "this model ships its experts in MXFP4: fp8 is read as that checkpoint with FP8 attention and dense linears (the experts stay MXFP4); no engine requantizes the experts to FP8"
+            : null;
+    }
+
     /// <summary>The format a plan at <paramref name="weights"/> is assumed to use when no catalog checkpoint names one.</summary>
     /// <remarks>fp4 is NVFP4 (the format NVIDIA's and llm-compressor's FP4 releases use) except for a model whose experts ship
     /// in MXFP4; fp8 is per-channel (vLLM/SGLang online quantization and llm-compressor FP8_DYNAMIC).</remarks>
@@ -200,7 +213,7 @@ public static class PrecisionSupport
         var runs = engine switch
         {
             Engine.Vllm => family is Family.Ampere or Family.Hopper or Family.Blackwell or Family.Cdna3,
-            Engine.Sglang => family is Family.Hopper or Family.Blackwell or Family.Cdna3,
+            Engine.Sglang => family is Family.Ampere or Family.Hopper or Family.Blackwell or Family.Cdna3,
             Engine.Trtllm => family is Family.Hopper or Family.Blackwell,
             _ => false,
         };

@@ -31,7 +31,15 @@ public sealed record PrefillPool(PoolShape Shape, Seconds PrefillTime, double Pr
 /// <summary>The decode pool and how fast one of its instances works.</summary>
 /// <param name="Tpot">Time per output token at <paramref name="SequencesPerInstance"/> running sequences.</param>
 /// <param name="SequencesPerInstance">Sequences one instance decodes at once (bounded by its KV pool and scheduler).</param>
-public sealed record DecodePool(PoolShape Shape, Seconds Tpot, int SequencesPerInstance);
+/// <param name="CapacitySequences">The most sequences an instance runs at once, where the load runs fewer; null = the
+/// instance runs <paramref name="SequencesPerInstance"/> at capacity.</param>
+/// <param name="CapacityTpot">Time per output token at <paramref name="CapacitySequences"/>.</param>
+public sealed record DecodePool(PoolShape Shape, Seconds Tpot, int SequencesPerInstance, int? CapacitySequences = null, Seconds? CapacityTpot = null)
+{
+    /// <summary>Requests per second one instance completes at most: its most sequences over the time each takes.</summary>
+    public double CapacityRequestsPerSecond(int outputTokens) =>
+        (CapacitySequences ?? SequencesPerInstance) / (CapacityTpot ?? Tpot).Value / Math.Max(1, outputTokens);
+}
 
 /// <summary>A disaggregated deployment under an offered load.</summary>
 /// <param name="RequestsPerSecond">Offered load, spread evenly over the instances of each pool.</param>
@@ -127,8 +135,7 @@ public static class DisaggregatedServing
         var queue = rho < 1 ? service * (rho / (2 * (1 - rho))) : Seconds.From(double.PositiveInfinity);
         var prefillCapacity = prefill.Shape.Instances / service.Value;
 
-        var requestTime = decode.Tpot * Math.Max(1, input.OutputTokens);
-        var decodeCapacity = decode.Shape.Instances * decode.SequencesPerInstance / requestTime.Value;
+        var decodeCapacity = decode.Shape.Instances * decode.CapacityRequestsPerSecond(input.OutputTokens);
         var ttft = queue + prefill.PrefillTime + transfer;
         var e2e = ttft + (decode.Tpot * Math.Max(0, input.OutputTokens - 1));
 
@@ -140,7 +147,7 @@ public static class DisaggregatedServing
         if (lambda > decodeCapacity)
         {
             var perDecodeInstance = decodeCapacity / decode.Shape.Instances;
-            reasons.Add(Invariant($"the decode pool saturates: {lambda:0.##} req/s against {decodeCapacity:0.##} req/s from {decode.Shape.Instances} instance(s) of {decode.SequencesPerInstance} sequences; it needs {Math.Ceiling(lambda / perDecodeInstance):0}"));
+            reasons.Add(Invariant($"the decode pool saturates: {lambda:0.##} req/s against {decodeCapacity:0.##} req/s from {decode.Shape.Instances} instance(s) of {decode.CapacitySequences ?? decode.SequencesPerInstance} sequences; it needs {Math.Ceiling(lambda / perDecodeInstance):0}"));
         }
 
         var demand = new BytesPerSecond(lambda * kvBytes.Value);

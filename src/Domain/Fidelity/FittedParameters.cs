@@ -37,12 +37,8 @@ public static class FittedParameters
 
     public const string PipelineSkewKey = "performance.pipelineSkew";
 
-    /// <summary>vLLM and SGLang share their fitted engine costs: the sources do not tell the two apart (docs/physics.md).</summary>
-    private const string VllmSglang = "vllm-sglang";
-
-    /// <summary>The key of one engine's profile field; vLLM and SGLang share theirs.</summary>
-    public static string ProfileKey(Engine engine, string field) =>
-        (engine is Engine.Vllm or Engine.Sglang ? VllmSglang : EnumText.Of(engine)) + "." + field;
+    /// <summary>The key of one engine's profile field.</summary>
+    public static string ProfileKey(Engine engine, string field) => EnumText.Of(engine) + "." + field;
 
     private static List<FittedParameter> Build()
     {
@@ -54,22 +50,15 @@ public static class FittedParameters
             "share of the isolated GEMM throughput a forward pass sustains (clocks under load; norms, activations, quantisation and rotary kernels that scale with the tokens)",
             a => a.Performance.SustainedComputeShare, (a, v) => a with { Performance = a.Performance with { SustainedComputeShare = v } }));
 
-        // vLLM and SGLang: the per-request cost is fitted; the step overhead and the layer floor stay at the planning prior.
-        all.Add(Profile([Engine.Vllm, Engine.Sglang], "requestOverheadUs", "us", 100, 50_000, p => p.RequestOverheadUs,
-            (p, v) => p with { RequestOverheadUs = v }, EngineProfile.RequestOverheadMeaning));
-
-        // A fit that stands in for mechanisms the model lacks on one publisher's runs (GPUStack's bursts and small sweeps,
-        // docs/physics.md): a physical per-sequence host cost is tens of µs. Kept as one entry so that the physics replacing it
-        // removes this line only.
-        all.Add(Profile([Engine.Vllm, Engine.Sglang], "sequenceStepUs", "us", 0.1, 300, p => p.SequenceStepUs,
-            (p, v) => p with { SequenceStepUs = v }, EngineProfile.SequenceStepMeaning + " (on vLLM and SGLang it absorbs what the model lacks on GPUStack's runs)"));
+        // vLLM and SGLang keep their priors (PerformanceAssumptions.ServingPrior): left one publisher group out, no value of the
+        // per-sequence cost or the request overhead was chosen consistently (docs/physics.md).
 
         foreach (var engine in new[] { Engine.Trtllm, Engine.Lmdeploy, Engine.Generic })
         {
-            all.Add(Profile([engine], "stepOverheadUs", "us", 20, 3000, p => p.StepOverheadUs, (p, v) => p with { StepOverheadUs = v }, EngineProfile.StepOverheadMeaning));
-            all.Add(Profile([engine], "sequenceStepUs", "us", 0.1, 300, p => p.SequenceStepUs, (p, v) => p with { SequenceStepUs = v }, EngineProfile.SequenceStepMeaning));
-            all.Add(Profile([engine], "layerFloorUs", "us", 1, 40, p => p.LayerFloorUs, (p, v) => p with { LayerFloorUs = v }, EngineProfile.LayerFloorMeaning));
-            all.Add(Profile([engine], "requestOverheadUs", "us", 100, 50_000, p => p.RequestOverheadUs, (p, v) => p with { RequestOverheadUs = v }, EngineProfile.RequestOverheadMeaning));
+            all.Add(Profile(engine, "stepOverheadUs", "us", 20, 3000, p => p.StepOverheadUs, (p, v) => p with { StepOverheadUs = v }, EngineProfile.StepOverheadMeaning));
+            all.Add(Profile(engine, "sequenceStepUs", "us", 0.1, 300, p => p.SequenceStepUs, (p, v) => p with { SequenceStepUs = v }, EngineProfile.SequenceStepMeaning));
+            all.Add(Profile(engine, "layerFloorUs", "us", 1, 40, p => p.LayerFloorUs, (p, v) => p with { LayerFloorUs = v }, EngineProfile.LayerFloorMeaning));
+            all.Add(Profile(engine, "requestOverheadUs", "us", 100, 50_000, p => p.RequestOverheadUs, (p, v) => p with { RequestOverheadUs = v }, EngineProfile.RequestOverheadMeaning));
         }
 
         all.Add(new(PipelineSkewKey, "pipelineSkew", "pipeline", "fraction per micro-batch", 0.001, 0.3,
@@ -79,20 +68,15 @@ public static class FittedParameters
         return all;
     }
 
-    /// <summary>One engine-profile field, fitted once for <paramref name="engines"/> (one parameter writes each of them) from the
-    /// planning prior, within a physical range: engines with CUDA graphs spend well under a few milliseconds per step outside
-    /// kernels, a layer's small kernels cost a few µs each, an API server tens of milliseconds at most.</summary>
-    private static FittedParameter Profile(Engine[] engines, string field, string unit, double low, double high,
-        Func<EngineProfile, double> get, Func<EngineProfile, double, EngineProfile> set, string meaning)
-    {
-        var first = engines[0];
-        var prior = get(EngineProfile.Planning);
-        var shared = engines.Length > 1 ? $" ({string.Join(" and ", engines.Select(EnumText.Of))} alike)" : string.Empty;
-        return new(ProfileKey(first, field), field, ServingGroup, unit, low, high, AssumptionBasis.Assumption,
-            string.Create(CultureInfo.InvariantCulture, $"planning prior {prior} {unit}"), meaning + shared,
-            a => get(a.Performance.For(first)),
-            (a, v) => a with { Performance = engines.Aggregate(a.Performance, (p, e) => p.With(e, set(p.For(e), v))) });
-    }
+    /// <summary>One engine-profile field, fitted from the planning prior within a physical range: engines with CUDA graphs spend
+    /// well under a few milliseconds per step outside kernels, a layer's small kernels cost a few µs each, an API server tens
+    /// of milliseconds at most.</summary>
+    private static FittedParameter Profile(Engine engine, string field, string unit, double low, double high,
+        Func<EngineProfile, double> get, Func<EngineProfile, double, EngineProfile> set, string meaning) =>
+        new(ProfileKey(engine, field), field, ServingGroup, unit, low, high, AssumptionBasis.Assumption,
+            string.Create(CultureInfo.InvariantCulture, $"planning prior {get(EngineProfile.Planning)} {unit}"), meaning,
+            a => get(a.Performance.For(engine)),
+            (a, v) => a with { Performance = a.Performance.With(engine, set(a.Performance.For(engine), v)) });
 
     private static IEnumerable<FittedParameter> Memory()
     {

@@ -20,6 +20,8 @@ namespace Sizing.Domain.Memory;
 /// <param name="BlockSize">KV block size in tokens (vLLM default 16; SGLang always uses one-token pages).</param>
 /// <param name="EngineVersion">The engine release; null = the newest the model knows.</param>
 /// <param name="EnforceEager">No CUDA graphs are captured (vLLM --enforce-eager), so their pool is not allocated.</param>
+/// <param name="DraftWeights">Weights a speculative drafter adds on each GPU (MTP modules, an EAGLE head, a draft model): the
+/// engine loads them with the model, before it sizes the KV pool.</param>
 public sealed record MemoryInput(
     ModelArchitecture Model,
     GpuSpec Gpu,
@@ -36,7 +38,8 @@ public sealed record MemoryInput(
     bool? ChunkedPrefill = null,
     int BlockSize = 16,
     EngineVersion? EngineVersion = null,
-    bool EnforceEager = false);
+    bool EnforceEager = false,
+    Bytes DraftWeights = default);
 
 /// <summary>Memory on the most loaded GPU of a replica, and the KV capacity that leaves.</summary>
 /// <param name="NonTorch">The part of <paramref name="RuntimeOverhead"/> inside the engine's budget (vLLM's "non-torch memory");
@@ -92,11 +95,18 @@ public static class MemoryEstimator
         var parallelism = input.Parallelism;
         var rules = EngineMemoryRules.For(input.Engine, input.EngineVersion);
         var reasons = new List<string>(ParallelismRules.Check(model, parallelism, input.Engine));
-        var format = PrecisionSupport.AssumedFormat(model, input.WeightPrecision);
-        reasons.AddRange(PrecisionSupport.Problems(model, input.Gpu, input.Engine, input.WeightPrecision, format, input.KvPrecision).Select(p => "unsupported: " + p));
         var warnings = new List<string>();
+        // An estimate reads fp8 on an MXFP4-shipped model as that checkpoint with FP8 elsewhere; a plan never does (see ShippedReading).
+        var shipped = PrecisionSupport.ShippedReading(model, input.WeightPrecision);
+        var checkedPrecision = shipped is null ? input.WeightPrecision : Precision.Fp4;
+        var format = PrecisionSupport.AssumedFormat(model, checkedPrecision);
+        reasons.AddRange(PrecisionSupport.Problems(model, input.Gpu, input.Engine, checkedPrecision, format, input.KvPrecision).Select(p => "unsupported: " + p));
+        if (shipped is not null)
+        {
+            warnings.Add(shipped);
+        }
 
-        var weights = WeightCalculator.PerGpu(model, parallelism, input.WeightPrecision, input.Engine, a);
+        var weights = WeightCalculator.PerGpu(model, parallelism, input.WeightPrecision, input.Engine, a) + input.DraftWeights;
         var (batchedTokens, maxSeqs) = SchedulerLimits(input);
         var activations = ActivationsFor(input, rules, batchedTokens, maxSeqs, a);
         var nonTorch = rules.NonTorch(input.Gpu, parallelism, a);

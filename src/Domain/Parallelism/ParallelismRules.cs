@@ -23,7 +23,7 @@ public static class ParallelismRules
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(parallelism);
-        var reasons = new List<string>();
+        var reasons = new List<string>(Structural(parallelism).Select(problem => problem.Message));
         AttentionRules(model, parallelism, reasons);
         if (parallelism.Pipeline > model.Layers)
         {
@@ -33,6 +33,27 @@ public static class ParallelismRules
         DataRules(model, parallelism, engine, reasons);
         ExpertRules(model, parallelism, engine, reasons);
         return reasons;
+    }
+
+    /// <summary>What no engine and no model could run: the degrees contradict one another. The API answers these with a 400
+    /// naming <see cref="StructuralProblem.Field"/>; every other rule depends on the model or the engine and is an answer
+    /// (<c>fits: false</c> with the reason).</summary>
+    public static IReadOnlyList<StructuralProblem> Structural(Parallelism parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(parallelism);
+        var problems = new List<StructuralProblem>(0);
+        var dp = parallelism.AttentionData;
+        if (dp > 1 && parallelism.Data % dp != 0)
+        {
+            problems.Add(new("attentionData", Invariant($"invalid DP: data {parallelism.Data} is not a whole number of engines of {dp} DP-attention ranks each (data counts every DP-attention rank: attentionData per engine × replicas)")));
+        }
+
+        if (parallelism.RedundantExperts > 0 && parallelism.Expert == 1)
+        {
+            problems.Add(new("redundantExperts", "invalid EP: redundant experts (EPLB) need expert parallelism"));
+        }
+
+        return problems;
     }
 
     private static void AttentionRules(ModelArchitecture model, Parallelism parallelism, List<string> reasons)
@@ -56,11 +77,6 @@ public static class ParallelismRules
             return;
         }
 
-        if (parallelism.Data % dp != 0)
-        {
-            reasons.Add(Invariant($"invalid DP: data {parallelism.Data} is not a whole number of engines of {dp} DP-attention ranks each"));
-        }
-
         if (model.Moe is null)
         {
             reasons.Add(Invariant($"invalid DP attention: {dp} DP-attention ranks in one engine only pay off for mixture-of-experts layers shared across them; a dense model's data ranks are independent replicas (leave attentionData at 1)"));
@@ -75,11 +91,6 @@ public static class ParallelismRules
     private static void ExpertRules(ModelArchitecture model, Parallelism parallelism, Engine engine, List<string> reasons)
     {
         var ep = parallelism.Expert;
-        if (parallelism.RedundantExperts > 0 && ep == 1)
-        {
-            reasons.Add("invalid EP: redundant experts (EPLB) need expert parallelism");
-        }
-
         if (ep == 1)
         {
             return;
@@ -95,7 +106,7 @@ public static class ParallelismRules
         if (group % ep != 0)
         {
             reasons.Add(parallelism.AttentionData == 1
-                ? Invariant($"invalid EP: expert parallel {ep} must divide tensor parallel {parallelism.Tensor} (experts are spread over the tensor group)")
+                ? Invariant($"invalid EP: expert parallel {ep} must divide tensor parallel {parallelism.Tensor} (experts are spread over the tensor group; for EP over DP-attention ranks, data must be a multiple of {(ep + parallelism.Tensor - 1) / parallelism.Tensor})")
                 : Invariant($"invalid EP: expert parallel {ep} must divide the MoE group of tensor {parallelism.Tensor} × DP attention {parallelism.AttentionData} = {group} GPUs (SGLang: tp_size must be divisible by ep_size; TensorRT-LLM: moe_tp × moe_ep = tp)"));
             return;
         }
@@ -116,3 +127,8 @@ public static class ParallelismRules
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>A layout whose degrees contradict one another, whatever the model or engine.</summary>
+/// <param name="Field">The request field at fault (attentionData, redundantExperts).</param>
+/// <param name="Message">Why.</param>
+public sealed record StructuralProblem(string Field, string Message);

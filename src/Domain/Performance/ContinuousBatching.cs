@@ -34,6 +34,9 @@ internal static class ContinuousBatching
             Arrival.Burst when input.Requests is null && clients is null => flow.Steady(limits.MaxRunning, null),
             Arrival.Burst => flow.Burst(Math.Max(1, input.Requests ?? clients ?? limits.MaxRunning)),
             Arrival.Rate when input.RequestsPerSecond is { } rate && rate > 0 => flow.Rate(rate, Math.Max(1, input.Requests ?? BatchingNames.DefaultRunRequests)),
+
+            // Saturation without a client count keeps the engine full, out of step: the steady state at capacity.
+            Arrival.Waves when clients is { } n => flow.Waves(Math.Max(1, n), input.Requests),
             _ => flow.Steady(Math.Max(1, clients ?? limits.MaxRunning), input.Requests),
         };
     }
@@ -100,6 +103,81 @@ internal static class ContinuousBatching
 
             var ttftTail = new LatencyPercentiles(ttftAt(0.5), ttftAt(0.9), ttftAt(0.99));
             return Figures(clients, s, ttft, tpot, rate, running, Math.Max(0, clients - running), ttftTail);
+        }
+
+        /// <summary>N clients whose fixed-length requests stay in step, for a run of <paramref name="requests"/> (default
+        /// <see cref="BatchingNames.DefaultRunWaves"/> waves).</summary>
+        /// <remarks>
+        /// <para>The run starts with all N at once: the budget prefills them in groups of g = ⌊budget / in⌋ (or one prompt over
+        /// c = ⌈in / budget⌉ steps), k = ⌈N / g⌉ groups, the j-th first token after j group steps. Every running request then
+        /// decodes one token per step, so the groups finish in the order and at the spacing they started, and their clients'
+        /// next requests arrive in the same groups: each later wave's group finds the previous group's prefill step in progress
+        /// (none when one group holds every client: the engine is idle) and takes its own. A running request's out − 1 steps
+        /// carry the other k − 1 groups' prefills; when they do not fit in its decode steps, prefill sets the pace and the
+        /// clients queue for it (Little's law). Past capacity, the waiting clients enter as groups finish: TTFT = N/x − (out − 1)·TPOT.</para>
+        /// <para>Length spread (ShareGPT, random-range ratios) puts the clients out of step; <see cref="Arrival.Steady"/> is that
+        /// limit.</para>
+        /// </remarks>
+        public PerformanceEstimate Waves(int clients, int? requests)
+        {
+            var running = Math.Min(clients, limits.MaxRunning);
+            var s = Serve(running, null);
+            var microBatches = s.MicroBatches;
+            var perMicroBatch = running / (double)microBatches;
+            var skew = model.PipelineSkew(microBatches);
+            // A wave that fits one step's budget arrives at an idle engine (its clients all finished together): the whole budget
+            // is the prompts'. Otherwise the other groups' decodes take their share of every step.
+            var oneStep = running * _in <= limits.BatchedTokens;
+            var budget = oneStep ? limits.BatchedTokens : Math.Max(1, limits.BatchedTokens - perMicroBatch);
+            var group = _in <= budget ? Math.Min(running, Math.Max(1, Math.Floor(budget / _in))) : 1;
+            var groups = Math.Ceiling(running / group);
+
+            // A prompt longer than the budget spans in / budget full steps: the scheduler fills each step's budget, so one prompt's
+            // last chunk shares its step with the next prompt's first (alone, it takes a step of its own).
+            var chunks = _in <= budget ? 1 : groups > 1 ? _in / budget : Math.Ceiling(_in / budget);
+
+            // A group's prefill step: its prompts (or one chunk of one) beside the other groups' decodes.
+            var alongside = groups > 1 ? Math.Max(0, perMicroBatch - group) : 0;
+            Seconds Step(double tokens, double logits) =>
+                PerformanceEstimator.Latency(model, model.Cost(alongside, Context, tokens, _in, alongside + logits), _stages, alongside + tokens) * skew;
+            var full = _in > budget ? Step(budget, groups > 1 ? 1 : 0) : Step(group * _in, group);
+            var last = _in > budget && groups == 1 ? Step(_in - ((chunks - 1) * budget), 1) : full;
+            var prefill = _in > budget && groups == 1 ? (full * (chunks - 1)) + last : full * chunks;
+            var residual = groups > 1 ? full : Seconds.Zero;
+            var ttft = model.RequestOverhead + residual + prefill;
+
+            // The other groups' prefill steps fall among a request's decode steps, or, when they do not fit there, pace the run.
+            var mixedSteps = (groups - 1) * chunks;
+            var decodeSteps = _out - 1;
+            var mixedStep = prefill / chunks;
+            Seconds tpot;
+            if (decodeSteps <= 0)
+            {
+                tpot = s.DecodeOnly;
+            }
+            else if (mixedSteps <= decodeSteps)
+            {
+                tpot = ((mixedStep * mixedSteps) + (s.DecodeOnly * (decodeSteps - mixedSteps))) / decodeSteps;
+            }
+            else
+            {
+                tpot = mixedStep;
+                ttft = Seconds.Max(ttft, Seconds.From(running * chunks * mixedStep.Value / group) - (tpot * decodeSteps));
+            }
+
+            var rate = running / (ttft + (tpot * decodeSteps)).Value;
+
+            // Past capacity the waiting clients enter as running groups finish: N clients at the running batch's rate (Little's law).
+            var inStep = Seconds.Max(ttft, Seconds.From(clients / rate) - (tpot * decodeSteps));
+
+            // The run's first wave arrives at once and its groups queue for the budget; later waves keep their spacing.
+            var first = new Wave(model.RequestOverhead, full, groups * chunks, Seconds.Zero);
+            var waves = Math.Max(1.0, (double)(requests ?? (clients * BatchingNames.DefaultRunWaves)) / clients);
+            var share = clients > running ? 0 : 1 / waves;
+            var mean = (first.Mean * share) + (inStep * (1 - share));
+            var at = Mixture(first.At, _ => inStep, share);
+            return Figures(clients, s, mean, tpot, rate, running, clients - running, new LatencyPercentiles(at(0.5), at(0.9), at(0.99)),
+                LatencyPercentiles.Constant(tpot));
         }
 
         /// <summary><paramref name="requests"/> arriving at once: the engine admits what fits, the rest as slots free.</summary>
@@ -230,6 +308,20 @@ internal static class ContinuousBatching
                 }
             }
 
+            // Prompt work cannot outrun the budget: every micro-batch step carries at most `budget` prompt tokens. A closed loop
+            // whose replacements bring more is prefill-bound: every step is a full one, and the clients queue for it (Little's law).
+            var fullTime = PerformanceEstimator.Latency(model, model.Cost(perMicroBatch, Context, budget, _in, perMicroBatch + (budget / _in)), _stages, perMicroBatch + budget) * skew;
+            var prefillBound = microBatches * budget / (_in * fullTime.Value);
+            if (arrivals is null && rate > prefillBound)
+            {
+                rate = prefillBound;
+                tpot = Seconds.Max(tpot, fullTime);
+                mixed = 1;
+                ttft = Seconds.Max(ttft, Seconds.From(running / rate) - (tpot * (_out - 1)));
+                wait = Seconds.Max(wait, ttft - fixedPart - residual);
+                busy = 0.95;
+            }
+
             return new Service(running, rate, tpot, decodeOnly, mixed, ttft, fixedPart, residual, wait, busy, decodeStep, prefillStep, microBatches);
         }
 
@@ -245,10 +337,10 @@ internal static class ContinuousBatching
             return new Wave(model.RequestOverhead, step, steps, s.Residual);
         }
 
-        private PerformanceEstimate Figures(int inFlight, Service s, Seconds ttft, Seconds tpot, double rate, double running, double waiting, LatencyPercentiles ttftTail)
+        private PerformanceEstimate Figures(int inFlight, Service s, Seconds ttft, Seconds tpot, double rate, double running, double waiting, LatencyPercentiles ttftTail, LatencyPercentiles? tpotPercentiles = null)
         {
             var e2e = ttft + (tpot * (_out - 1));
-            var tpotTail = TpotTail(s, tpot);
+            var tpotTail = tpotPercentiles ?? TpotTail(s, tpot);
             return new PerformanceEstimate(inFlight, ttft, tpot, e2e, rate * _out, rate, s.DecodeStep, s.PrefillStep,
                 PerformanceEstimator.Pipeline(model, _stages, s.MicroBatches, s.Running / s.MicroBatches),
                 PerformanceEstimator.Bound(s.DecodeStep), running, waiting, limits.MaxRunning, ttftTail, tpotTail);

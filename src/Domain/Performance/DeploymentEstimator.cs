@@ -3,6 +3,7 @@ using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
+using Sizing.Domain.Moe;
 
 namespace Sizing.Domain.Performance;
 
@@ -100,6 +101,16 @@ public static class DeploymentEstimator
         if (parallelism.Expert > 1 && parallelism.Expert < parallelism.Tensor && input.Memory.Engine == Engine.Vllm)
         {
             yield return Invariant($"vLLM's --enable-expert-parallel spreads the experts over the whole tensor group (EP = TP = {parallelism.Tensor}); expert parallel {parallelism.Expert} inside TP {parallelism.Tensor} is a TensorRT-LLM (moe_ep_size) or SGLang (--ep-size) layout");
+        }
+
+        if (input.MoeExchange is { } exchange && parallelism.MoeGroup > 1 && input.Memory.Model.Moe is not null)
+        {
+            // A requested exchange the layout or the hardware cannot use falls back to the engine's default: say which and why.
+            var moe = MoeCommunication.Estimate(new MoeCommunicationInput(input.Memory.Model, parallelism, topology, input.Memory.Engine, 1, MoePhase.Decode, exchange));
+            foreach (var note in moe.Notes)
+            {
+                yield return "moeExchange " + EnumText.Of(exchange) + ": " + note;
+            }
         }
 
         if (parallelism.Pipeline > 1)

@@ -4,8 +4,8 @@ namespace Sizing.Domain.Performance;
 /// admits requests. The hardware efficiencies are facts about the GPU (<see cref="Catalog.GpuAchievable"/>), not about the engine.</summary>
 /// <param name="StepOverheadUs">Fixed cost of one engine step outside the model's kernels: scheduling, input preparation, sampling,
 /// launching (µs).</param>
-/// <param name="SequenceStepUs">CPU cost per sequence sampled in a step: scheduling bookkeeping, sampling, detokenising and
-/// streaming its token (µs); it is what makes a step of hundreds of sequences slower than its kernels.</param>
+/// <param name="SequenceStepUs">CPU cost per sequence sampled in a step in the engine's own loop: scheduling bookkeeping, input
+/// preparation, output update (µs); engines that detokenise and stream in a separate API-server process do not pay those here.</param>
 /// <param name="LayerFloorUs">Small kernels of one decoder layer besides its GEMMs and attention: norms, rotary embedding, KV-cache
 /// write, activation and residual adds, under CUDA graphs (µs). It does not shrink with tensor parallelism.</param>
 /// <param name="RequestOverheadUs">Fixed cost a request pays before its first token beyond its prefill: the API server's parsing,

@@ -17,15 +17,30 @@ public sealed record PerformanceAssumptions
     /// <summary>What the service answers with: the priors with every fitted constant at its fit on all measured rows.</summary>
     public static PerformanceAssumptions Default => EstimatorAssumptions.Default.Performance;
 
-    /// <summary>vLLM V1: CUDA graphs for decode, piecewise graphs for mixed steps, an OpenAI API server in front (prior: the
-    /// planning profile).</summary>
-    /// <remarks>Its per-sequence and per-request costs are fitted together with SGLang's (the sources do not tell the two apart);
-    /// the step overhead and layer floor stay at the planning priors. From vLLM 0.12 on, host work overlaps the GPU's
-    /// (<see cref="StepModel.OverlapsHostWork"/>).</remarks>
-    public EngineProfile Vllm { get; init; } = EngineProfile.Planning;
+    /// <summary>vLLM V1: CUDA graphs for decode, piecewise graphs for mixed steps, an OpenAI API server in front.</summary>
+    /// <remarks>Priors, not fits: no value of the per-sequence cost or the request overhead is chosen consistently when one
+    /// publisher group is left out (docs/physics.md), so the registry does not fit them. Per sequence: the V1 engine core
+    /// schedules, prepares inputs and updates outputs (a profile of V1's scheduler: ~13 µs per running request,
+    /// openfabric-systems/simllm#204) while detokenising and streaming run in the API server process (vLLM V1 blog,
+    /// 2025-01-27); V0 did all of it in the step loop (<see cref="VllmV0SequenceStepUs"/>). From vLLM 0.12 on, host work
+    /// overlaps the GPU's (<see cref="StepModel.OverlapsHostWork"/>).</remarks>
+    public EngineProfile Vllm { get; init; } = ServingPrior;
 
-    /// <summary>SGLang: the same kernel families as vLLM, its own scheduler and API server (prior: the planning profile).</summary>
-    public EngineProfile Sglang { get; init; } = EngineProfile.Planning;
+    /// <summary>SGLang: the same kernel families as vLLM, its own scheduler and API server (vLLM V1's priors: the sources do not
+    /// tell the two apart).</summary>
+    public EngineProfile Sglang { get; init; } = ServingPrior;
+
+    /// <summary>vLLM's and SGLang's host costs: 300 µs per step, 20 µs per sequence, 6 µs per layer, 20 ms per request.</summary>
+    internal static EngineProfile ServingPrior { get; } = new(StepOverheadUs: 300, SequenceStepUs: 20, LayerFloorUs: 6, RequestOverheadUs: 20_000, ReservesWholeSequence: false);
+
+    /// <summary>Where <see cref="ServingPrior"/> comes from, as its assumptions report it.</summary>
+    internal const string ServingPriorSource = "prior the held-out publisher groups do not identify (docs/physics.md): V1's scheduler ~13 µs per running request (openfabric-systems/simllm#204), 20 ms per request for the API server";
+
+    /// <summary>vLLM's V0 engine (before 0.8) per sequence per step: scheduling, input preparation, sampling and output processing
+    /// in one synchronous loop (µs).</summary>
+    /// <remarks>Measured: "when BS is 200, all this together [sampling, prepare input, process_model_output, scheduler] can be
+    /// 20 ms" (vllm-project/vllm#6801, V0 0.5): 100 µs per sequence.</remarks>
+    public double VllmV0SequenceStepUs { get; init; } = 100;
 
     /// <summary>TensorRT-LLM: fused kernels, a C++ in-flight batching runtime, GUARANTEED_NO_EVICT admission (prior: the planning
     /// profile, reserving whole sequences).</summary>
@@ -108,11 +123,11 @@ public sealed record PerformanceAssumptions
         Assumption Profile(string field, double value, string unit, string meaning) =>
             FittedParameters.Find(FittedParameters.ProfileKey(engine, field)) is { } fitted
                 ? fitted.Describe(value)
-                : new(field, value, unit, AssumptionBasis.Assumption, "assumption: " + EngineProfile.PlanningSource + "; " + meaning);
+                : new(field, value, unit, AssumptionBasis.Assumption, "assumption: " + (engine is Engine.Vllm or Engine.Sglang ? ServingPriorSource : EngineProfile.PlanningSource) + "; " + meaning);
         return
         [
             Profile("stepOverheadUs", p.StepOverheadUs, "us", EngineProfile.StepOverheadMeaning),
-            Profile("sequenceStepUs", p.SequenceStepUs, "us", EngineProfile.SequenceStepMeaning),
+            Profile("sequenceStepUs", p.SequenceStepUs, "us", EngineProfile.SequenceStepMeaning + (engine == Engine.Vllm ? "; vLLM before 0.8 (V0): vllmV0SequenceStepUs" : "")),
             Profile("layerFloorUs", p.LayerFloorUs, "us", EngineProfile.LayerFloorMeaning),
             Profile("requestOverheadUs", p.RequestOverheadUs, "us", EngineProfile.RequestOverheadMeaning),
             new("reservesWholeSequence", p.ReservesWholeSequence ? 1 : 0, "flag", AssumptionBasis.Measured, "engine code: 1 = KV for prompt + output reserved up front (TensorRT-LLM GUARANTEED_NO_EVICT), 0 = blocks allocated as tokens arrive (vLLM, SGLang)"),
@@ -125,6 +140,9 @@ public sealed record PerformanceAssumptions
             new("moeLayerFloorUs", MoeLayerFloorUs, "us", AssumptionBasis.Assumption, "routing and permutation kernels per MoE layer (topk, align, sum), ~4 small kernels under CUDA graphs"),
             new("tileRows", TileRows, "rows", AssumptionBasis.Assumption, "tile height of grouped expert GEMMs at decode (fused_moe BLOCK_SIZE_M = 16)"),
             FittedParameters.Find(FittedParameters.SustainedComputeShareKey)!.Describe(SustainedComputeShare),
+            .. engine == Engine.Vllm
+                ? [new Assumption("vllmV0SequenceStepUs", VllmV0SequenceStepUs, "us", AssumptionBasis.Measured, "vllm-project/vllm#6801: sampling, input preparation, output processing and scheduling take 20 ms at batch 200 in V0's synchronous loop")]
+                : Array.Empty<Assumption>(),
         ];
     }
 }

@@ -1,6 +1,7 @@
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Memory;
+using Sizing.Domain.Moe;
 using Sizing.Domain.Units;
 
 namespace Sizing.Domain.Performance;
@@ -10,6 +11,8 @@ namespace Sizing.Domain.Performance;
 /// <param name="RequestsPerSecond">Arrival rate under <see cref="Arrival.Rate"/>.</param>
 /// <param name="Requests">Requests in the run (a benchmark's <c>--num-prompts</c>): a burst's size, or how long a steady run lasts
 /// (its first wave arrives at once); null = a burst of the clients, a steady run without end.</param>
+/// <param name="MoeExchange">The MoE token exchange the engine is configured for under DP attention (SGLang
+/// <c>--moe-a2a-backend</c>, vLLM <c>--all2all-backend</c>); null = the engine's default for the layout.</param>
 public sealed record DeploymentInput(
     MemoryInput Memory,
     Topology Topology,
@@ -18,7 +21,8 @@ public sealed record DeploymentInput(
     Batching Batching,
     Arrival Arrival = Arrival.Steady,
     double? RequestsPerSecond = null,
-    int? Requests = null);
+    int? Requests = null,
+    MoeExchange? MoeExchange = null);
 
 /// <summary>A latency at the median and in the tail over the requests of a run.</summary>
 public readonly record struct LatencyPercentiles(Seconds P50, Seconds P90, Seconds P99)
@@ -121,7 +125,7 @@ public static class PerformanceEstimator
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(memory);
         var model = new StepModel(input.Memory, input.Topology, assumptions ?? PerformanceAssumptions.Default,
-            communication ?? CommunicationAssumptions.Default, memoryAssumptions ?? MemoryAssumptions.Default);
+            communication ?? CommunicationAssumptions.Default, memoryAssumptions ?? MemoryAssumptions.Default, input.MoeExchange);
         var limits = EngineLimits.Of(input, memory, model.ReservesWholeSequence);
         return Estimate(input, model, limits, input.Memory.Concurrency);
     }

@@ -49,9 +49,17 @@ internal sealed class StepModel
     private readonly double _expertFlopsPerRow;
     private readonly double _attentionWidth;
     private readonly double _localLayerShare;
+    private readonly double _sequenceStepUs;
+    private readonly MoeExchange? _moeExchange;
+    private readonly bool _loadBalancer;
 
-    public StepModel(MemoryInput memory, Topology topology, PerformanceAssumptions assumptions, CommunicationAssumptions communication, MemoryAssumptions memoryAssumptions)
+    /// <param name="moeExchange">The MoE exchange the engine is configured for (SGLang --moe-a2a-backend, vLLM --all2all-backend);
+    /// null = the engine's default for the layout.</param>
+    public StepModel(MemoryInput memory, Topology topology, PerformanceAssumptions assumptions, CommunicationAssumptions communication, MemoryAssumptions memoryAssumptions, MoeExchange? moeExchange = null)
     {
+        _moeExchange = moeExchange;
+        // Redundant expert slots exist for EPLB, which places the hottest experts in them by measured load.
+        _loadBalancer = memory.Parallelism.RedundantExperts > 0;
         _model = memory.Model;
         _parallelism = memory.Parallelism;
         _topology = topology;
@@ -62,6 +70,9 @@ internal sealed class StepModel
         _kvPrecision = memory.KvPrecision;
         _blockSize = memory.BlockSize;
         StageLayers = WeightCalculator.LayersOnLargestStage(_model.Layers, _parallelism.Pipeline);
+        _sequenceStepUs = memory.Engine == Engine.Vllm && memory.EngineVersion is { } v0 && !v0.IsAtLeast(0, 8)
+            ? assumptions.VllmV0SequenceStepUs
+            : _profile.SequenceStepUs;
         OverlapsHostWork = memory.Engine switch
         {
             Engine.Vllm => memory.EngineVersion is not { } version || version.IsAtLeast(0, 12),
@@ -100,7 +111,8 @@ internal sealed class StepModel
 
         if (moe is not null && _moeLayers > 0)
         {
-            _expertsPerGroup = (moe.Experts + _parallelism.Expert - 1) / _parallelism.Expert;
+            // Expert slots per EP group, redundant (EPLB) copies included: WeightCalculator holds their bytes too.
+            _expertsPerGroup = (moe.Experts + _parallelism.RedundantExperts + _parallelism.Expert - 1) / _parallelism.Expert;
             var routed = WeightCalculator.RoutedExpertBytes(model, _parallelism, memory.WeightPrecision, memory.Engine, memoryAssumptions);
             _expertBytes = Bytes.Rounded(routed / _moeLayers / _expertsPerGroup);
             _expertFlopsPerRow = 2.0 * moe.ParametersPerExpert / _parallelism.ExpertTensor;
@@ -147,13 +159,19 @@ internal sealed class StepModel
         return new StepCost(kernels, memory, compute, communication.Exposed, floor, communication, logits);
     }
 
+    /// <summary>A speculative verification step: <paramref name="decodes"/> sequences each score k + 1 tokens (the last accepted
+    /// one and k drafts) against their whole context; each reads its KV once, and every token attends to the full context.</summary>
+    public StepCost VerifyCost(double decodes, double context, int draftTokens) =>
+        Cost(decodes, context, decodes * draftTokens, 2 * context, decodes * (draftTokens + 1));
+
     /// <summary>Fixed cost a request pays once before its first token, beyond its prefill.</summary>
     public Seconds RequestOverhead => Seconds.FromMicroseconds(_profile.RequestOverheadUs);
 
     /// <summary>What the engine spends on one step outside the GPU: a fixed part and a part per sequence sampled (paid once per
-    /// step, not per stage).</summary>
+    /// step, not per stage). Under DP attention every rank schedules and samples its own sequences in its own process (SGLang's
+    /// per-rank schedulers behind the DP controller, vLLM's engine core per DP rank), so the ranks pay theirs side by side.</summary>
     public Seconds StepOverhead(StepCost step) =>
-        Seconds.FromMicroseconds(_profile.StepOverheadUs + (_profile.SequenceStepUs * step.Sequences));
+        Seconds.FromMicroseconds(_profile.StepOverheadUs + (_sequenceStepUs * step.Sequences / _parallelism.AttentionData));
 
     /// <summary>Whether the engine schedules step N + 1 while step N runs on the GPU, so a step takes the longer of its GPU and CPU
     /// work instead of their sum.</summary>
@@ -213,7 +231,7 @@ internal sealed class StepModel
         if (exchanged && tokens > 0)
         {
             var moe = MoeCommunication.Estimate(
-                new MoeCommunicationInput(_model, _parallelism, _topology, _engine, tokens, phase), _moeAssumptions, _communication);
+                new MoeCommunicationInput(_model, _parallelism, _topology, _engine, tokens, phase, _moeExchange, LoadBalancer: _loadBalancer), _moeAssumptions, _communication);
             dispatchBytes = moe.DispatchBytesPerRank;
             exchange = moe.PerLayer;
         }
@@ -265,7 +283,7 @@ internal sealed class StepModel
 
     /// <summary>The busiest EP group's routed tokens over the mean when the engine's step carries <paramref name="rows"/> tokens.</summary>
     private double ExpertImbalance(double rows) => _model.Moe is { } moe
-        ? ExpertLoad.Imbalance(_parallelism.Expert, rows * moe.ExpertsPerToken / _parallelism.Expert, _expertsPerGroup, false, _moeAssumptions.ExpertPopularityCv)
+        ? ExpertLoad.Imbalance(_parallelism.Expert, rows * moe.ExpertsPerToken / _parallelism.Expert, _expertsPerGroup, _loadBalancer, _moeAssumptions.ExpertPopularityCv)
         : 1;
 
     /// <summary>One attention kernel per layer: the decoding sequences' KV read, and the prompt tokens' FLOPs.</summary>

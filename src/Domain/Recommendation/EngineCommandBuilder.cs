@@ -3,6 +3,8 @@ using System.Text;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Memory;
+using Sizing.Domain.Moe;
+using Sizing.Domain.Speculative;
 using static Sizing.Domain.Recommendation.RecommendationSearch;
 
 namespace Sizing.Domain.Recommendation;
@@ -20,25 +22,55 @@ namespace Sizing.Domain.Recommendation;
 /// fp8 on a fp16 checkpoint or directly load a fp8 checkpoint without specifying any arguments", SGLang server arguments; vLLM
 /// docs quantization/fp8 "dynamic quantization"). Where no checkpoint exists the command points at the one the user must make,
 /// and a note says with which tool.</para>
+/// <para>DP attention and wide EP (docs/moe-parallelism.md §1): SGLang <c>--tp {TP×DP} --dp {DP} --enable-dp-attention
+/// --ep-size {EP}</c>, <c>--moe-a2a-backend deepep</c>, <c>--enable-eplb --ep-num-redundant-experts</c>, <c>--nnodes
+/// --node-rank --dist-init-addr</c> (docs/advanced_features/pd_disaggregation.md); vLLM <c>--data-parallel-size</c> with
+/// <c>--enable-expert-parallel</c>, <c>--all2all-backend deepep_low_latency|deepep_high_throughput</c>, <c>--enable-eplb
+/// --eplb-config</c> (docs serving/expert_parallel_deployment), <c>--data-parallel-size-local --data-parallel-address
+/// --data-parallel-rpc-port</c> across nodes (vllm-project/recipes); TensorRT-LLM <c>enable_attention_dp: true</c> in the
+/// options YAML with <c>--tp_size {DP} --ep_size {EP}</c>. Prefill/decode pools: SGLang <c>--disaggregation-mode
+/// prefill|decode</c> behind <c>sglang_router.launch_router --pd-disaggregation</c>; vLLM's NixlConnector
+/// (<c>--kv-transfer-config</c>) behind <c>vllm-router --vllm-pd-disaggregation</c>; TensorRT-LLM context and generation
+/// servers with <c>cache_transceiver_config</c> behind <c>trtllm-serve disaggregated</c> (docs/source/features/disagg-serving.md).
+/// MTP: vLLM <c>--speculative-config {"method":"mtp",...}</c>, SGLang <c>--speculative-algorithm EAGLE</c> with its step and
+/// draft-token counts, TensorRT-LLM <c>speculative_config: decoding_type: MTP</c>.</para>
 /// </remarks>
 internal static class EngineCommandBuilder
 {
     private const string ExtraOptionsFile = "extra-llm-api.yaml";
+    private const string DisaggregatedConfigFile = "disagg.yaml";
+    private const int PrefillPort = 30000;
+    private const int DecodePort = 30001;
+    private const int RouterPort = 8000;
+
+    /// <summary>What an instance does: everything, or one phase of a split deployment.</summary>
+    private enum Role
+    {
+        Aggregated,
+        Prefill,
+        Decode,
+    }
+
+    /// <summary>Everything one instance's command is built from.</summary>
+    private sealed record Launch(RecommendationInput Input, LayoutEvaluation Layout, Role Role, SpeculativeConfiguration? Speculative,
+        string Model, bool OnlineFp8, string? Dtype, Precision KvCache);
 
     public static EngineCommands For(RecommendationInput input, Candidate c)
     {
         var layout = c.Layout;
         var notes = new List<string>();
-        var vllm = Command(input, c, Engine.Vllm, notes);
-        var sglang = Command(input, c, Engine.Sglang, notes);
-        var trtllm = Command(input, c, Engine.Trtllm, notes);
-        var p = layout.Parallelism;
-        if (p.GpusPerReplica > layout.Hardware.GpusPerNode)
+        if (c.Split is { } split)
         {
-            var nodes = (p.GpusPerReplica + layout.Hardware.GpusPerNode - 1) / layout.Hardware.GpusPerNode;
-            notes.Add(Invariant($"one replica spans {nodes} nodes: start vLLM on a Ray cluster of those nodes, SGLang with --nnodes {nodes} --node-rank <i> --dist-init-addr <head:port>, TensorRT-LLM under mpirun/srun with {p.GpusPerReplica} ranks"));
+            return Split(input, split, notes);
         }
 
+        var speculative = layout.Speculative;
+        var vllm = Command(input, layout, Role.Aggregated, speculative, Engine.Vllm, notes);
+        var sglang = Command(input, layout, Role.Aggregated, speculative, Engine.Sglang, notes);
+        var trtllm = Command(input, layout, Role.Aggregated, speculative, Engine.Trtllm, notes);
+        var p = layout.Parallelism;
+        MultiNodeNote(layout, notes);
+        EplbNote(layout, notes);
         if (c.Replicas > 1)
         {
             notes.Add(Invariant($"each command starts one replica of {p.GpusPerReplica} GPU{(p.GpusPerReplica == 1 ? "" : "s")}; run {c.Replicas} of them behind a load balancer"));
@@ -48,28 +80,89 @@ internal static class EngineCommandBuilder
         return new EngineCommands(vllm, sglang, trtllm, notes);
     }
 
-    /// <summary>The engine's command for this plan, or null (with a note saying why) when the engine cannot run it.</summary>
-    private static string? Command(RecommendationInput input, Candidate c, Engine engine, List<string> notes)
+    /// <summary>A split plan: per engine, a prefill instance, a decode instance and the router in front, one line each.</summary>
+    private static EngineCommands Split(RecommendationInput input, DisaggregatedChoice split, List<string> notes)
     {
-        var layout = c.Layout;
+        string? Lines(Engine engine)
+        {
+            var prefill = Command(input, split.Prefill, Role.Prefill, null, engine, notes);
+            var decode = Command(input, split.Decode, Role.Decode, split.Speculative, engine, notes);
+            return prefill is null || decode is null ? null : string.Join('\n', prefill, decode, Router(engine, split));
+        }
+
+        var commands = new EngineCommands(Lines(Engine.Vllm), Lines(Engine.Sglang), Lines(Engine.Trtllm), notes);
+        MultiNodeNote(split.Prefill, notes);
+        MultiNodeNote(split.Decode, notes);
+        EplbNote(split.Prefill, notes);
+        EplbNote(split.Decode, notes);
+        notes.Add(Invariant($"line 1 starts one prefill instance ({split.Prefill.Parallelism.GpusPerReplica} GPUs; run {split.PrefillInstances}), line 2 one decode instance ({split.Decode.Parallelism.GpusPerReplica} GPUs; run {split.DecodeInstances}), line 3 the router: list every instance's URL with one --prefill/--decode each (TensorRT-LLM: under urls in disagg.yaml); the KV cache moves over {EnumText.Of(split.Link)} (NIXL/Mooncake need GPUDirect RDMA)"));
+        notes.Add(Invariant($"the figures are for {EnumName(input.Engine)}; --max-model-len/--context-length/--max_seq_len = {input.InputTokens} + {input.OutputTokens} tokens"));
+        return commands;
+    }
+
+    private static string Router(Engine engine, DisaggregatedChoice split) => engine switch
+    {
+        Engine.Vllm => Invariant($"vllm-router --policy round_robin --vllm-pd-disaggregation --prefill http://<prefill-host>:{PrefillPort} --decode http://<decode-host>:{DecodePort} --host 0.0.0.0 --port {RouterPort} --kv-connector nixl"),
+        Engine.Sglang => Invariant($"python -m sglang_router.launch_router --pd-disaggregation --prefill http://<prefill-host>:{PrefillPort} --decode http://<decode-host>:{DecodePort} --host 0.0.0.0 --port {RouterPort}"),
+        _ => "printf '%s\\n' " + string.Join(' ', new[]
+            {
+                "hostname: 0.0.0.0", Invariant($"port: {RouterPort}"), "backend: pytorch", "context_servers:",
+                Invariant($"  num_instances: {split.PrefillInstances}"), "  urls:", Invariant($"    - <prefill-host>:{PrefillPort}"), "generation_servers:",
+                Invariant($"  num_instances: {split.DecodeInstances}"), "  urls:", Invariant($"    - <decode-host>:{DecodePort}"),
+            }.Select(line => "'" + line + "'")) + " > " + DisaggregatedConfigFile + " && trtllm-serve disaggregated --config_file " + DisaggregatedConfigFile,
+    };
+
+    /// <summary>TensorRT-LLM takes its EPLB slots from a load-balancer file the command does not write.</summary>
+    private static void EplbNote(LayoutEvaluation layout, List<string> notes)
+    {
+        var p = layout.Parallelism;
+        if (p.RedundantExperts > 0 && layout.Input.Memory.Model.Moe is { } moe)
+        {
+            AddOnce(notes, Invariant($"TensorRT-LLM: the figures assume EPLB with {moe.Experts + p.RedundantExperts} expert slots on EP {p.Expert}; give its moe_config a load_balancer with num_slots: {moe.Experts + p.RedundantExperts} (examples/wide_ep) — the command above leaves the slots at {moe.Experts}"));
+        }
+    }
+
+    private static void MultiNodeNote(LayoutEvaluation layout, List<string> notes)
+    {
+        var p = layout.Parallelism;
+        if (p.GpusPerReplica <= layout.Hardware.GpusPerNode)
+        {
+            return;
+        }
+
+        var nodes = (p.GpusPerReplica + layout.Hardware.GpusPerNode - 1) / layout.Hardware.GpusPerNode;
+        AddOnce(notes, p.DataParallelAttention
+            ? Invariant($"one instance of {p.GpusPerReplica} GPUs spans {nodes} nodes: the command shown is node 0's; on node i SGLang takes --node-rank i, vLLM adds --headless --data-parallel-start-rank {RanksPerNode(layout)}·i, TensorRT-LLM runs under mpirun/srun with {p.GpusPerReplica} ranks")
+            : Invariant($"one replica spans {nodes} nodes: start vLLM on a Ray cluster of those nodes, SGLang with --nnodes {nodes} --node-rank <i> --dist-init-addr <head:port>, TensorRT-LLM under mpirun/srun with {p.GpusPerReplica} ranks"));
+    }
+
+    /// <summary>DP-attention ranks per node (vLLM --data-parallel-size-local).</summary>
+    private static int RanksPerNode(LayoutEvaluation layout) => Math.Max(1, layout.Hardware.GpusPerNode / layout.Parallelism.Tensor);
+
+    /// <summary>The engine's command for one instance of <paramref name="layout"/>, or null (with a note saying why) when the
+    /// engine cannot run it.</summary>
+    private static string? Command(RecommendationInput input, LayoutEvaluation layout, Role role, SpeculativeConfiguration? speculative, Engine engine, List<string> notes)
+    {
         var gpu = layout.Hardware.Gpu;
         var weights = layout.Weights;
         var kv = layout.KvCache;
         var choice = CheckpointChoice.For(input.Model, input.Checkpoints, gpu, engine, weights);
-        var problems = PrecisionSupport.Problems(input.Model, gpu, engine, weights, choice.Format, kv);
+        var problems = PrecisionSupport.Problems(input.Model, gpu, engine, weights, choice.Format, kv).ToList();
+        problems.AddRange(ParallelismRules.Check(input.Model, layout.Parallelism, engine));
         if (problems.Count > 0)
         {
-            notes.Add($"{Label(engine)}: no command — {string.Join("; ", problems)}");
+            AddOnce(notes, $"{Label(engine)}: no command — {string.Join("; ", problems)}");
             return null;
         }
 
         var (model, online) = ModelArgument(input, choice, engine, weights, notes);
         var dtype = DtypeFor(weights, choice.Checkpoint);
+        var launch = new Launch(input, layout, role, speculative, model, online, dtype, kv);
         return engine switch
         {
-            Engine.Vllm => Vllm(input, c, model, online, dtype, kv),
-            Engine.Sglang => Sglang(input, c, model, online, dtype, kv),
-            _ => Trtllm(input, c, model, dtype, kv),
+            Engine.Vllm => Vllm(launch),
+            Engine.Sglang => Sglang(launch),
+            _ => Trtllm(launch),
         };
     }
 
@@ -151,35 +244,72 @@ internal static class EngineCommandBuilder
         _ => null,
     };
 
-    private static string Vllm(RecommendationInput input, Candidate c, string model, bool onlineFp8, string? dtype, Precision kv)
+    private static string Vllm(Launch l)
     {
-        var p = c.Layout.Parallelism;
-        var command = new StringBuilder("vllm serve ").Append(model)
+        var input = l.Input;
+        var p = l.Layout.Parallelism;
+        var command = new StringBuilder("vllm serve ").Append(l.Model)
             .Append(Invariant($" --tensor-parallel-size {p.Tensor} --pipeline-parallel-size {p.Pipeline}"));
+        if (p.DataParallelAttention)
+        {
+            command.Append(Invariant($" --data-parallel-size {p.AttentionData}"));
+            if (p.GpusPerReplica > l.Layout.Hardware.GpusPerNode)
+            {
+                command.Append(Invariant($" --data-parallel-size-local {RanksPerNode(l.Layout)} --data-parallel-address <head-ip> --data-parallel-rpc-port 13345"));
+            }
+        }
+
         if (p.Expert > 1)
         {
             command.Append(" --enable-expert-parallel");
+        }
+
+        if (l.Layout.Input.MoeExchange == MoeExchange.DeepEp && p.DataParallelAttention)
+        {
+            command.Append(" --all2all-backend ").Append(l.Role == Role.Prefill ? "deepep_high_throughput" : "deepep_low_latency");
+        }
+
+        if (p.RedundantExperts > 0)
+        {
+            command.Append(Invariant($" --enable-eplb --eplb-config '{{\"num_redundant_experts\":{p.RedundantExperts}}}'"));
         }
 
         command.Append(Invariant($" --gpu-memory-utilization {Format(input.GpuMemoryUtilization ?? MemoryEstimator.DefaultUtilization)} --max-model-len {input.InputTokens + input.OutputTokens}"));
 
         // vLLM's max_num_seqs defaults to 256 (1024 on ≥ 70 GiB GPUs other than A100; engine/arg_utils.py): raise it, up to
         // that 1024, when the KV pool holds more sequences, or the scheduler caps the concurrency the plan counts on.
-        if (c.Layout.MaxConcurrency > 256)
+        var perRank = (l.Layout.MaxConcurrency + p.AttentionData - 1) / p.AttentionData;
+        if (perRank > 256)
         {
-            command.Append(Invariant($" --max-num-seqs {Math.Min(c.Layout.MaxConcurrency, 1024)}"));
+            command.Append(Invariant($" --max-num-seqs {Math.Min(perRank, 1024)}"));
         }
 
-        Append(command, "--dtype", dtype);
-        Append(command, "--quantization", onlineFp8 ? "fp8" : null);
-        Append(command, "--kv-cache-dtype", KvCacheDtype(Engine.Vllm, kv));
+        Append(command, "--dtype", l.Dtype);
+        Append(command, "--quantization", l.OnlineFp8 ? "fp8" : null);
+        Append(command, "--kv-cache-dtype", KvCacheDtype(Engine.Vllm, l.KvCache));
+        if (l.Speculative is { } speculative)
+        {
+            command.Append(Invariant($" --speculative-config '{{\"method\":\"mtp\",\"num_speculative_tokens\":{speculative.DraftTokens}}}'"));
+        }
+
+        if (l.Role != Role.Aggregated)
+        {
+            command.Append(Invariant($" --port {(l.Role == Role.Prefill ? PrefillPort : DecodePort)} --kv-transfer-config '{{\"kv_connector\":\"NixlConnector\",\"kv_role\":\"kv_both\"}}'"));
+        }
+
         return command.ToString();
     }
 
-    private static string Sglang(RecommendationInput input, Candidate c, string model, bool onlineFp8, string? dtype, Precision kv)
+    private static string Sglang(Launch l)
     {
-        var p = c.Layout.Parallelism;
-        var command = new StringBuilder("python -m sglang.launch_server --model-path ").Append(model).Append(Invariant($" --tp {p.Tensor}"));
+        var input = l.Input;
+        var p = l.Layout.Parallelism;
+        var command = new StringBuilder("python -m sglang.launch_server --model-path ").Append(l.Model).Append(Invariant($" --tp {p.Tensor * p.AttentionData}"));
+        if (p.DataParallelAttention)
+        {
+            command.Append(Invariant($" --dp {p.AttentionData} --enable-dp-attention"));
+        }
+
         if (p.Pipeline > 1)
         {
             command.Append(Invariant($" --pp-size {p.Pipeline}"));
@@ -190,35 +320,93 @@ internal static class EngineCommandBuilder
             command.Append(Invariant($" --ep-size {p.Expert}"));
         }
 
+        if (l.Layout.Input.MoeExchange == MoeExchange.DeepEp && p.DataParallelAttention)
+        {
+            command.Append(" --moe-a2a-backend deepep");
+        }
+
+        if (p.RedundantExperts > 0)
+        {
+            command.Append(Invariant($" --enable-eplb --ep-num-redundant-experts {p.RedundantExperts}"));
+        }
+
+        if (p.DataParallelAttention && p.GpusPerReplica > l.Layout.Hardware.GpusPerNode)
+        {
+            var nodes = (p.GpusPerReplica + l.Layout.Hardware.GpusPerNode - 1) / l.Layout.Hardware.GpusPerNode;
+            command.Append(Invariant($" --nnodes {nodes} --node-rank 0 --dist-init-addr <head-ip>:5000"));
+        }
+
         command.Append(Invariant($" --mem-fraction-static {Format(input.GpuMemoryUtilization ?? MemoryAssumptions.Default.SglangDefaultMemFractionStatic)} --context-length {input.InputTokens + input.OutputTokens}"));
-        Append(command, "--dtype", dtype);
-        Append(command, "--quantization", onlineFp8 ? "fp8" : null);
-        Append(command, "--kv-cache-dtype", KvCacheDtype(Engine.Sglang, kv));
+        Append(command, "--dtype", l.Dtype);
+        Append(command, "--quantization", l.OnlineFp8 ? "fp8" : null);
+        Append(command, "--kv-cache-dtype", KvCacheDtype(Engine.Sglang, l.KvCache));
+        if (l.Speculative is { } speculative)
+        {
+            // SGLang drafts DeepSeek's MTP module through its EAGLE path: k steps of one token, k + 1 tokens to verify.
+            command.Append(Invariant($" --speculative-algorithm EAGLE --speculative-num-steps {speculative.DraftTokens} --speculative-eagle-topk 1 --speculative-num-draft-tokens {speculative.DraftTokens + 1}"));
+        }
+
+        if (l.Role != Role.Aggregated)
+        {
+            command.Append(Invariant($" --disaggregation-mode {(l.Role == Role.Prefill ? "prefill" : "decode")} --port {(l.Role == Role.Prefill ? PrefillPort : DecodePort)}"));
+        }
+
         return command.ToString();
     }
 
-    private static string Trtllm(RecommendationInput input, Candidate c, string model, string? dtype, Precision kv)
+    private static string Trtllm(Launch l)
     {
-        var p = c.Layout.Parallelism;
-        var command = new StringBuilder("trtllm-serve ").Append(model).Append(Invariant($" --tp_size {p.Tensor} --pp_size {p.Pipeline}"));
+        var input = l.Input;
+        var p = l.Layout.Parallelism;
+        var command = new StringBuilder("trtllm-serve ").Append(l.Model).Append(Invariant($" --tp_size {p.Tensor * p.AttentionData} --pp_size {p.Pipeline}"));
         if (p.Expert > 1)
         {
             command.Append(Invariant($" --ep_size {p.Expert}"));
         }
 
-        command.Append(Invariant($" --max_seq_len {input.InputTokens + input.OutputTokens} --max_batch_size {Math.Max(8, c.Layout.MaxConcurrency)} --kv_cache_free_gpu_memory_fraction {Format(input.GpuMemoryUtilization ?? MemoryEstimator.DefaultUtilization)}"));
-
-        // The KV-cache and compute dtypes have no trtllm-serve flag: they go in the LLM API options YAML.
-        var yaml = new List<string>();
-        if (dtype is not null)
+        command.Append(Invariant($" --max_seq_len {input.InputTokens + input.OutputTokens} --max_batch_size {Math.Max(8, (l.Layout.MaxConcurrency + p.AttentionData - 1) / p.AttentionData)} --kv_cache_free_gpu_memory_fraction {Format(input.GpuMemoryUtilization ?? MemoryEstimator.DefaultUtilization)}"));
+        if (l.Role != Role.Aggregated)
         {
-            yaml.Add("dtype: " + dtype);
+            command.Append(Invariant($" --port {(l.Role == Role.Prefill ? PrefillPort : DecodePort)}"));
         }
 
-        if (KvCacheDtype(Engine.Trtllm, kv) is { } kvDtype)
+        // The KV-cache and compute dtypes, DP attention, MTP and the KV hand-over have no trtllm-serve flag: they go in the LLM API
+        // options YAML.
+        var yaml = new List<string>();
+        if (l.Dtype is not null)
+        {
+            yaml.Add("dtype: " + l.Dtype);
+        }
+
+        if (p.DataParallelAttention)
+        {
+            yaml.Add("enable_attention_dp: true");
+        }
+
+        if (KvCacheDtype(Engine.Trtllm, l.KvCache) is { } kvDtype)
         {
             yaml.Add("kv_cache_config:");
             yaml.Add("  dtype: " + kvDtype);
+        }
+
+        if (l.Speculative is { } speculative)
+        {
+            yaml.Add("speculative_config:");
+            yaml.Add("  decoding_type: MTP");
+            yaml.Add(Invariant($"  num_nextn_predict_layers: {speculative.DraftTokens}"));
+        }
+
+        if (l.Role != Role.Aggregated)
+        {
+            // Context servers do not run the overlap scheduler in disaggregated mode (disagg-serving.md).
+            if (l.Role == Role.Prefill)
+            {
+                yaml.Add("disable_overlap_scheduler: true");
+            }
+
+            yaml.Add("cache_transceiver_config:");
+            yaml.Add("  backend: UCX");
+            yaml.Add(Invariant($"  max_tokens_in_buffer: {input.InputTokens + input.OutputTokens}"));
         }
 
         if (yaml.Count == 0)
@@ -226,8 +414,9 @@ internal static class EngineCommandBuilder
             return command.ToString();
         }
 
-        command.Append(" --extra_llm_api_options ").Append(ExtraOptionsFile);
-        return "printf '%s\\n' " + string.Join(' ', yaml.Select(line => "'" + line + "'")) + " > " + ExtraOptionsFile + " && " + command;
+        var file = l.Role switch { Role.Prefill => "ctx-" + ExtraOptionsFile, Role.Decode => "gen-" + ExtraOptionsFile, _ => ExtraOptionsFile };
+        command.Append(" --extra_llm_api_options ").Append(file);
+        return "printf '%s\\n' " + string.Join(' ', yaml.Select(line => "'" + line + "'")) + " > " + file + " && " + command;
     }
 
     /// <summary>The engine's name for a KV-cache format other than the model's 16-bit dtype.</summary>

@@ -1,4 +1,6 @@
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Disaggregation;
+using Sizing.Domain.Speculative;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Units;
@@ -14,16 +16,65 @@ internal sealed class LayoutEvaluation
     private int[] _keys = new int[8];
     private PerformancePoint[] _values = new PerformancePoint[8];
 
-    public LayoutEvaluation(int hardwareIndex, HardwareOption hardware, bool forced, DeploymentInput input, MemoryEstimate memory, EstimatorAssumptions assumptions)
+    public LayoutEvaluation(int hardwareIndex, HardwareOption hardware, bool forced, DeploymentInput input, MemoryEstimate memory, EstimatorAssumptions assumptions,
+        SpeculativeConfiguration? speculative = null)
     {
+        Speculative = speculative;
         HardwareIndex = hardwareIndex;
         Hardware = hardware;
         Forced = forced;
         Input = input;
-        _model = new StepModel(input.Memory, input.Topology, assumptions.Performance, assumptions.Communication, assumptions.Memory);
+        _model = new StepModel(input.Memory, input.Topology, assumptions.Performance, assumptions.Communication, assumptions.Memory, input.MoeExchange);
         _limits = EngineLimits.Of(input, memory, _model.ReservesWholeSequence);
         MaxConcurrency = _limits.MaxRunning;
+        _speculative = speculative is null ? null : new SpeculativeModel(input, _model, speculative, assumptions);
     }
+
+    private readonly SpeculativeModel? _speculative;
+
+    /// <summary>Speculative decoding the layout runs (its figures are speculative ones); null = none.</summary>
+    public SpeculativeConfiguration? Speculative { get; }
+
+    /// <summary>What speculation does at the running batch of <paramref name="estimate"/>; null without speculation.</summary>
+    public SpeculativeOutcome? SpeculationAt(PerformanceEstimate estimate)
+    {
+        ArgumentNullException.ThrowIfNull(estimate);
+        if (_speculative is null)
+        {
+            return null;
+        }
+
+        var batch = Math.Max(1, estimate.Running);
+        return new SpeculativeOutcome(Speculative!, (int)Math.Ceiling(batch),
+            _speculative.At(batch, Input.InputTokens + (Input.OutputTokens / 2.0)), _speculative.DraftWeightsPerGpu);
+    }
+
+    /// <summary>This layout as a prefill-pool instance (computed once, when the disaggregated search asks).</summary>
+    public PrefillSide Prefill => _prefill ??= new PrefillSide(Input, _model, _limits, Parallelism);
+
+    private PrefillSide? _prefill;
+
+    /// <summary>This layout as a decode-pool instance, with or without speculation.</summary>
+    public DecodeSide Decode(SpeculativeModel? speculative) => new(Input, _model, _limits, speculative);
+
+    /// <summary>The figures at <paramref name="concurrency"/> if they were computed already.</summary>
+    public bool TryGet(int concurrency, out PerformancePoint point)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (_keys[i] == concurrency)
+            {
+                point = _values[i];
+                return true;
+            }
+        }
+
+        point = default;
+        return false;
+    }
+
+    /// <summary>The step model the layout's estimates come from.</summary>
+    public StepModel StepModel => _model;
 
     public int HardwareIndex { get; }
 
@@ -71,7 +122,14 @@ internal sealed class LayoutEvaluation
     }
 
     /// <summary>The full performance estimate at <paramref name="concurrency"/> (not kept).</summary>
-    public PerformanceEstimate Full(int concurrency) => PerformanceEstimator.Estimate(Input, _model, _limits, concurrency);
+    public PerformanceEstimate Full(int concurrency)
+    {
+        var plain = PerformanceEstimator.Estimate(Input, _model, _limits, concurrency);
+        return SpeculationAt(plain) is { } outcome ? outcome.Apply(plain, Input.OutputTokens) : plain;
+    }
+
+    /// <summary>The plain estimate at <paramref name="concurrency"/>, without speculation (not kept).</summary>
+    public PerformanceEstimate Plain(int concurrency) => PerformanceEstimator.Estimate(Input, _model, _limits, concurrency);
 
     public PerformancePoint PointAt(int index) => _values[index];
 

@@ -3,6 +3,7 @@ using Sizing.Domain.Deployment;
 using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
+using Sizing.Domain.Speculative;
 using Sizing.Domain.Units;
 using static Sizing.Domain.Recommendation.RecommendationSearch;
 
@@ -83,20 +84,87 @@ internal static class PlanBuilder
     {
         var input = state.Input;
         var layout = c.Layout;
+        var tokensPerHour = input.RequestsPerSecond * input.OutputTokens * 3600;
+        var perMillion = tokensPerHour > 0 ? c.CostPerHourUsd / tokensPerHour * 1e6 : 0;
+        var parallelism = layout.Parallelism with { Data = c.Replicas * layout.Parallelism.AttentionData };
+        if (c.Split is { } split)
+        {
+            var e = split.Estimate;
+            var instance = e.DecodeInstance;
+            var (splitSlo, splitAcrossBand) = Slo(input.Slo, c, instance.Bands);
+            var plan = new DisaggregatedPlan(split.Prefill.Hardware, split.Prefill.Parallelism, split.PrefillInstances, split.Decode.Hardware,
+                split.Decode.Parallelism, split.DecodeInstances, split.Link, e);
+            return new Plan(rank, layout.Hardware, parallelism, layout.Weights, layout.KvCache, c.Concurrency, c.RequestsPerSecond, c.Capacity,
+                c.Utilization, c.Queueing, c.Ttft, c.TtftP99, instance, e.Decode.Input, c.CostPerHourUsd, perMillion, c.SaturatedPerGpu, true, splitAcrossBand, false,
+                SplitWhy(state, c, split, perMillion, splitSlo), EngineCommandBuilder.For(input, c), SplitChecklist(c, split), plan, e.Speculative);
+        }
+
         var deployment = layout.Input with { Memory = layout.Input.Memory with { Concurrency = c.Concurrency } };
         var memory = MemoryEstimator.Estimate(deployment.Memory, state.Assumptions.Memory);
         var performance = layout.Full(c.Concurrency);
         var estimate = DeploymentEstimator.Assemble(deployment, memory, performance, state.Assumptions);
         var (sloLine, acrossBand) = Slo(input.Slo, c, estimate.Bands);
-        var tokensPerHour = input.RequestsPerSecond * input.OutputTokens * 3600;
-        var perMillion = tokensPerHour > 0 ? c.CostPerHourUsd / tokensPerHour * 1e6 : 0;
-        return new Plan(rank, layout.Hardware, layout.Parallelism with { Data = c.Replicas }, layout.Weights, layout.KvCache, c.Concurrency,
+        var speculative = layout.SpeculationAt(layout.Plain(c.Concurrency));
+        return new Plan(rank, layout.Hardware, parallelism, layout.Weights, layout.KvCache, c.Concurrency,
             c.RequestsPerSecond, c.Capacity, c.Utilization, c.Queueing, c.Ttft, c.TtftP99, estimate, deployment, c.CostPerHourUsd, perMillion,
-            c.SaturatedPerGpu, true, acrossBand, layout.Forced, Why(state, c, performance, memory, perMillion, sloLine), EngineCommandBuilder.For(input, c),
-            Checklist(c, memory));
+            c.SaturatedPerGpu, true, acrossBand, layout.Forced, Why(state, c, performance, memory, perMillion, sloLine, speculative), EngineCommandBuilder.For(input, c),
+            Checklist(c, memory), null, speculative);
     }
 
-    private static List<string> Why(SearchState state, Candidate c, PerformanceEstimate e, MemoryEstimate memory, double perMillion, string slo)
+    /// <summary>Why a split plan: its SLO, the pools' sizing, the KV hand-over, its cost, and what it beat.</summary>
+    private static List<string> SplitWhy(SearchState state, Candidate c, DisaggregatedChoice split, double perMillion, string slo)
+    {
+        var input = state.Input;
+        var e = split.Estimate;
+        var s = e.Serving;
+        var p = split.Prefill;
+        var d = split.Decode;
+        var why = new List<string>
+        {
+            slo,
+            Decision(state, c),
+            Invariant($"disaggregated: {split.PrefillInstances} prefill instance{Plural(split.PrefillInstances)} of {Shape(p.Parallelism)} on {p.Hardware.Gpu.Id} and {split.DecodeInstances} decode instance{Plural(split.DecodeInstances)} of {Shape(d.Parallelism)} on {d.Hardware.Gpu.Id}, {split.TotalGpus} GPUs; decode steps carry no prompt chunks, so every request sees the decode pool's TPOT ({s.Tpot.Milliseconds:0.#} ms at {e.Decode.Sequences:0} sequences per instance)"),
+            Invariant($"TTFT = prefill queue {s.PrefillQueue.Milliseconds:0.#} ms (M/D/1 at {s.Prefill.Utilization:P0} of the prefill pool) + prefill {e.PrefillTime.Milliseconds:0.#} ms + KV transfer {s.KvTransfer.Milliseconds:0.##} ms ({s.KvBytesPerRequest.Value / 1e6:0.#} MB per request over {EnumText.Of(split.Link)})"),
+            Invariant($"rate match: prefill capacity {s.Prefill.CapacityRequestsPerSecond:0.#} req/s over decode capacity {s.Decode.CapacityRequestsPerSecond:0.#} req/s = {s.RateMatch:0.##}; prefill {s.Prefill.CapacityTokensPerSecondPerGpu:0} prompt tokens/s per GPU ({s.Prefill.CapacityTokensPerSecondPerNode:0} per node), decode {s.Decode.TokensPerSecondPerGpu:0} output tokens/s per GPU at the load ({s.Decode.TokensPerSecondPerNode:0} per node)"),
+            Invariant($"Little's law: {input.RequestsPerSecond:0.##} req/s over {c.Replicas} replica{Plural(c.Replicas)} (decode instances) = {c.RequestsPerSecond:0.##} req/s each × {(s.Tpot * input.OutputTokens).Value:0.##} s of decoding per request ⇒ {c.Concurrency} requests in flight per replica, {s.Decode.Utilization:P0} of the {c.Capacity:0.##} req/s one decode instance completes within the TPOT target"),
+            Invariant($"memory: {e.Decode.Memory.Weights.GiB:0.#} GiB of {EnumName(d.Weights)} weights per GPU at TP {d.Parallelism.Tensor} on the decode pool ({e.Prefill.Memory.Weights.GiB:0.#} GiB on the prefill pool); the decode pool's {e.Decode.Memory.KvCachePool.GiB:0.#} GiB KV pool holds {Math.Floor(e.Decode.Memory.MaxConcurrentSequences):0} sequences of {input.InputTokens + input.OutputTokens} tokens per instance against the {c.Concurrency} needed"),
+            Invariant($"cost: {split.TotalGpus} × {d.Hardware.Gpu.Id} at ${d.Hardware.Gpu.Price.UsdPerHour:0.##}/h = ${c.CostPerHourUsd:0.##}/h ({split.PrefillInstances * p.Parallelism.GpusPerReplica} prefill + {split.DecodeInstances * d.Parallelism.GpusPerReplica} decode), ${perMillion:0.###} per million output tokens at {input.RequestsPerSecond * input.OutputTokens:0} tokens/s"),
+        };
+        AddLayoutReasons(why, p, "prefill");
+        AddLayoutReasons(why, d, "decode");
+        if (e.Speculative is { } speculative)
+        {
+            why.Add(SpeculationLine(speculative));
+        }
+
+        return why;
+    }
+
+    /// <summary>What the decode pool's DP attention and EP do (the prefill pool's too), briefly.</summary>
+    private static void AddLayoutReasons(List<string> why, LayoutEvaluation layout, string pool)
+    {
+        var p = layout.Parallelism;
+        if (p.DataParallelAttention)
+        {
+            why.Add(Invariant($"{pool} instances: {DataParallelPhrase(layout)}"));
+        }
+    }
+
+    private static List<string> SplitChecklist(Candidate c, DisaggregatedChoice split)
+    {
+        var e = split.Estimate;
+        var decode = Checklist(c, e.Decode.Memory);
+        return
+        [
+            decode[0],
+            Invariant($"KV hand-over: each request moves {e.Serving.KvBytesPerRequest.Value / 1e6:0.#} MB from prefill to decode; at {e.Serving.KvTransferDemand.GBps:0.#} GB/s in all the {EnumText.Of(split.Link)} NICs of the prefill pool must reach the decode nodes (check with ib_write_bw between a prefill and a decode node)"),
+            Invariant($"rate match: watch the prefill queue (expected ≈ {e.Serving.PrefillQueue.Milliseconds:0} ms) and the decode pool's running requests (≈ {e.Decode.Sequences:0} per instance of {e.Decode.Capacity}); add prefill instances if the queue grows, decode instances if TPOT does"),
+            Invariant($"KV headroom: each decode GPU should report a KV pool of ≈ {e.Decode.Memory.KvCachePool.GiB:0.#} GiB, each prefill GPU ≈ {e.Prefill.Memory.KvCachePool.GiB:0.#} GiB"),
+            .. decode.Skip(1),
+        ];
+    }
+
+    private static List<string> Why(SearchState state, Candidate c, PerformanceEstimate e, MemoryEstimate memory, double perMillion, string slo, SpeculativeOutcome? speculative)
     {
         var input = state.Input;
         var layout = c.Layout;
@@ -104,6 +172,16 @@ internal static class PlanBuilder
         var h = layout.Hardware;
         var why = new List<string>();
         why.Add(slo);
+        why.Add(Decision(state, c));
+        if (p.DataParallelAttention)
+        {
+            why.Add(DataParallelPhrase(layout));
+        }
+
+        if (speculative is not null)
+        {
+            why.Add(SpeculationLine(speculative));
+        }
         why.Add(Invariant($"Little's law: {input.RequestsPerSecond:0.##} req/s over {c.Replicas} replica{(c.Replicas == 1 ? "" : "s")} = {c.RequestsPerSecond:0.##} req/s each × {e.E2e.Value:0.##} s per request ⇒ {c.Concurrency} requests in flight per replica, {c.Utilization:P0} of the {c.Capacity:0.##} req/s one replica completes at its KV-limited {layout.MaxConcurrency}"));
         why.Add(Invariant($"memory: {memory.Weights.GiB:0.#} GiB of {EnumName(layout.Weights)} weights per GPU at TP {p.Tensor}{(p.Pipeline > 1 ? Invariant($" × PP {p.Pipeline}") : "")}; the {memory.KvCachePool.GiB:0.#} GiB KV pool holds {Math.Floor(memory.MaxConcurrentSequences):0} sequences of {input.InputTokens + input.OutputTokens} tokens against the {c.Concurrency} needed"));
         why.Add(Invariant($"cost: {c.TotalGpus} × {h.Gpu.Id} at ${h.Gpu.Price.UsdPerHour:0.##}/h = ${c.CostPerHourUsd:0.##}/h, ${perMillion:0.###} per million output tokens at {input.RequestsPerSecond * input.OutputTokens:0} tokens/s"));
@@ -130,10 +208,10 @@ internal static class PlanBuilder
             why.Add(Invariant($"forced across nodes: no layout with TP ≤ {h.GpusPerNode} fits on {h.Gpu.Id}, so TP {p.Tensor} spans {(p.Tensor + h.GpusPerNode - 1) / h.GpusPerNode} nodes over {EnumName(h.InterNode)}"));
         }
 
-        if (input.Model.Moe is { } moe)
+        if (input.Model.Moe is { } moe && !p.DataParallelAttention)
         {
             why.Add(p.Expert > 1
-                ? Invariant($"EP {p.Expert}: each GPU group holds {moe.Experts / p.Expert} of {moe.Experts} experts whole; dispatch and combine all-to-alls replace the MoE all-reduce")
+                ? Invariant($"EP {p.Expert} inside TP {p.Tensor}: each GPU group holds {moe.Experts / p.Expert} of {moe.Experts} experts whole; every rank already holds every token, so the MoE layer ends in the tensor group's all-reduce, as without EP")
                 : Invariant($"no EP: each of the {moe.Experts} experts is split across the TP {p.Tensor} ranks"));
             if (p.Tensor > 1)
             {
@@ -153,6 +231,65 @@ internal static class PlanBuilder
 
         return why;
     }
+
+    /// <summary>DP attention and wide EP in figures: sequences and KV per rank, the expert group and its exchange.</summary>
+    private static string DataParallelPhrase(LayoutEvaluation layout)
+    {
+        var p = layout.Parallelism;
+        var h = layout.Hardware;
+        var nodes = layout.Input.Topology.NodesFor(p.MoeGroup);
+        var step = layout.StepModel.Cost(1, layout.Input.InputTokens, 0, 0, 1).Collectives;
+        var exchange = layout.Input.MoeExchange is { } x ? EnumText.Of(x) : EnumText.Of(Moe.MoeCommunication.DefaultExchange(p, layout.Input.Memory.Engine));
+        var eplb = p.RedundantExperts > 0 ? Invariant($", {p.RedundantExperts} redundant expert slots for EPLB") : "";
+        return Invariant($"DP attention {p.AttentionData} × TP {p.Tensor}: each rank holds its own requests and their KV (no attention all-reduce across ranks{(p.Tensor > 1 ? Invariant($"; TP {p.Tensor} inside each rank") : "")}); the MoE layers run EP {p.Expert} over all {p.MoeGroup} GPUs{(nodes > 1 ? Invariant($" on {nodes} nodes over {EnumName(h.InterNode)}") : "")}{eplb}, tokens crossing by {exchange} ({step.AllToAllTime.Microseconds:0} µs per MoE layer for one decode token)");
+    }
+
+    private static string SpeculationLine(SpeculativeOutcome o)
+    {
+        var s = o.Estimate;
+        return Invariant($"speculation ({EnumText.Of(o.Configuration.Method)}, {o.Configuration.DraftTokens} drafted token{Plural(o.Configuration.DraftTokens)} at acceptance {o.Configuration.AcceptanceRate:0.##}): {s.TokensPerStep:0.##} tokens per step; at {o.Batch} sequences the verify step takes {s.VerifyStep.Milliseconds:0.#} ms and drafting {(s.DraftStep * o.Configuration.DraftTokens).Milliseconds:0.##} ms against a {s.BaselineTpot.Milliseconds:0.#} ms plain step, so TPOT {(s.Pays ? "falls" : "rises")} {s.Speedup:0.##}× (it stops paying once the verify step exceeds {s.BreakEvenVerifyStep.Milliseconds:0.#} ms)");
+    }
+
+    /// <summary>What decided the plan: the best of each kind of deployment that meets the SLO, on the objective's measure.</summary>
+    private static string Decision(SearchState state, Candidate c)
+    {
+        var objective = state.Input.Objective;
+        string Measure(Candidate x) => objective switch
+        {
+            Objective.MinGpus => Invariant($"{x.TotalGpus} GPUs"),
+            Objective.MinLatency => Invariant($"TPOT {x.Estimate.Tpot.Milliseconds:0.#} ms"),
+            Objective.MaxThroughputPerGpu => Invariant($"{x.SaturatedPerGpu:0} output tokens/s per GPU"),
+            _ => Invariant($"${x.CostPerHourUsd:0.##}/h on {x.TotalGpus} GPUs"),
+        };
+
+        var kinds = new (string Name, Func<Candidate, bool> Is)[]
+        {
+            ("disaggregated prefill/decode", x => x.Split is not null),
+            ("aggregated DP attention + wide EP", x => x.Split is null && x.Layout.Parallelism.DataParallelAttention),
+            ("aggregated tensor parallel", x => x.Split is null && !x.Layout.Parallelism.DataParallelAttention),
+        };
+        var own = kinds.First(k => k.Is(c)).Name;
+        var others = new List<string>();
+        foreach (var (name, isKind) in kinds)
+        {
+            if (name == own || (name.Contains("DP attention", StringComparison.Ordinal) && state.Input.Model.Moe is null))
+            {
+                continue;
+            }
+
+            var best = Rank(state.Found.Where(isKind).ToList(), objective).FirstOrDefault();
+            others.Add(best is null ? Invariant($"no {name} deployment meets the SLO within the budget") : Invariant($"the best {name} one takes {Measure(best)}"));
+        }
+
+        var speculation = c.Layout.Speculative is not null || c.Split?.Speculative is not null ? " with MTP speculation" : "";
+        return Invariant($"decided by {EnumText.Of(objective)}: {own}{speculation} at {Measure(c)}; {string.Join("; ", others)}");
+    }
+
+    private static string Shape(Parallelism p) => p.DataParallelAttention
+        ? Invariant($"DP {p.AttentionData} × TP {p.Tensor} + EP {p.Expert} ({p.GpusPerReplica} GPUs)")
+        : Invariant($"TP {p.Tensor}{(p.Pipeline > 1 ? Invariant($" × PP {p.Pipeline}") : "")}{(p.Expert > 1 ? Invariant($" + EP {p.Expert}") : "")} ({p.GpusPerReplica} GPUs)");
+
+    private static string Plural(int n) => n == 1 ? "" : "s";
 
     /// <summary>The SLO verdict, judged at the estimate and at the pessimistic edge of each figure's error band.</summary>
     private static (string Line, bool AcrossBand) Slo(ServiceLevel slo, Candidate c, EstimateBands bands)

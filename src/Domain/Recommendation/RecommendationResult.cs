@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Disaggregation;
+using Sizing.Domain.Speculative;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Units;
 
@@ -53,6 +55,9 @@ public sealed record RecommendationResult(
 /// <param name="Why">What decided this plan, with figures.</param>
 /// <param name="EngineArgs">Ready-to-run launch commands.</param>
 /// <param name="Checklist">What to check on the machines before trusting the figures.</param>
+/// <param name="Disaggregation">The prefill and decode pools when the plan splits them; null for one aggregated layout (then
+/// <paramref name="Parallelism"/>, <paramref name="Estimate"/> and the replica figures are the decode pool's when split).</param>
+/// <param name="Speculative">Speculative decoding the plan runs (MTP where the model ships it); null without.</param>
 public sealed record Plan(
     int Rank,
     HardwareOption Hardware,
@@ -76,11 +81,36 @@ public sealed record Plan(
     bool ForcedAcrossNodes,
     IReadOnlyList<string> Why,
     EngineCommands EngineArgs,
-    IReadOnlyList<string> Checklist)
+    IReadOnlyList<string> Checklist,
+    DisaggregatedPlan? Disaggregation = null,
+    SpeculativeOutcome? Speculative = null)
 {
-    public int Replicas => Parallelism.Data;
+    /// <summary>Independent engine instances (decode instances when disaggregated).</summary>
+    public int Replicas => Parallelism.Replicas;
 
-    public int TotalGpus => Parallelism.TotalGpus;
+    public int TotalGpus => Disaggregation?.TotalGpus ?? Parallelism.TotalGpus;
+}
+
+/// <summary>A plan's prefill and decode pools.</summary>
+/// <param name="PrefillParallelism">One prefill instance's layout.</param>
+/// <param name="DecodeParallelism">One decode instance's layout.</param>
+/// <param name="Link">The link each request's KV crosses from prefill to decode.</param>
+/// <param name="Estimate">The whole deployment at the target load.</param>
+public sealed record DisaggregatedPlan(
+    HardwareOption PrefillHardware,
+    Parallelism PrefillParallelism,
+    int PrefillInstances,
+    HardwareOption DecodeHardware,
+    Parallelism DecodeParallelism,
+    int DecodeInstances,
+    KvTransferLink Link,
+    DisaggregatedEstimate Estimate)
+{
+    public int PrefillGpus => PrefillInstances * PrefillParallelism.GpusPerReplica;
+
+    public int DecodeGpus => DecodeInstances * DecodeParallelism.GpusPerReplica;
+
+    public int TotalGpus => PrefillGpus + DecodeGpus;
 }
 
 /// <summary>Launch commands for one replica, and what they assume.</summary>
@@ -88,6 +118,8 @@ public sealed record Plan(
 /// <param name="Sglang">The SGLang command; null when SGLang cannot run this plan.</param>
 /// <param name="Trtllm">The TensorRT-LLM command; null when TensorRT-LLM cannot run this plan (AMD GPUs, formats it lacks).</param>
 /// <param name="Notes">Which checkpoint to make where none is published, what each command assumes, why one is missing.</param>
+/// <remarks>A disaggregated plan's command for an engine is several lines: the prefill instance, the decode instance, and the
+/// router (or disaggregated server) in front of them.</remarks>
 public sealed record EngineCommands(string? Vllm, string? Sglang, string? Trtllm, IReadOnlyList<string> Notes);
 
 /// <summary>Why a layout was not recommended.</summary>

@@ -4,6 +4,7 @@ using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
+using Sizing.Domain.Moe;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Units;
 
@@ -54,6 +55,12 @@ public static class RecommendationSearch
                 {
                     total += (long)experts * (maxGpus / (tp * pp));
                 }
+
+                // DP attention × TP with the experts over the whole group (SearchDataParallelAttention).
+                foreach (var group in model.Moe is null || tp > nodeSize ? [] : Degrees(maxGpus, nodeSize))
+                {
+                    total += group > tp && group % tp == 0 ? maxGpus / group : 0;
+                }
             }
         }
 
@@ -77,7 +84,52 @@ public static class RecommendationSearch
             }
         }
 
+        SpeculativeVariants(state);
+        DisaggregatedSearch.Run(state);
         return PlanBuilder.Finish(state);
+    }
+
+    /// <summary>Layouts that already carry the load, again with one MTP-drafted token, where the model ships MTP modules.</summary>
+    /// <remarks>Speculation pays while decode is bound by streaming weights (TensorRT-LLM: "most effective at low batch
+    /// sizes"); a plan it helps needs fewer replicas or meets a tighter TPOT. Only the cheapest aggregated plans are retried,
+    /// with the drafter's weights taken from the KV pool.</remarks>
+    private static void SpeculativeVariants(SearchState state)
+    {
+        var input = state.Input;
+        if (input.Model.MtpModules == 0)
+        {
+            return;
+        }
+
+        var mtp = new Speculative.SpeculativeConfiguration(Speculative.SpeculativeMethod.Mtp, 1, Speculative.SpeculativeDecoding.DeepSeekMtpAcceptanceRate);
+        var tried = new HashSet<LayoutEvaluation>();
+        foreach (var found in state.Found.Where(c => c.Split is null).OrderBy(c => c.CostPerHourUsd).ToList())
+        {
+            if (tried.Count == 3 || state.OutOfTime())
+            {
+                return;
+            }
+
+            if (!tried.Add(found.Layout) || Speculative.SpeculativeEstimator.Problems(input.Model, found.Layout.Parallelism, mtp).Count > 0)
+            {
+                continue;
+            }
+
+            var plain = found.Layout;
+            var memoryInput = plain.Input.Memory with { DraftWeights = Speculative.SpeculativeEstimator.DraftWeightsPerGpu(plain.Input.Memory, mtp, state.Assumptions.Memory) };
+            var memory = MemoryEstimator.Estimate(memoryInput, state.Assumptions.Memory);
+            if (!memory.Fits)
+            {
+                continue;
+            }
+
+            var variant = new LayoutEvaluation(plain.HardwareIndex, plain.Hardware, plain.Forced, plain.Input with { Memory = memoryInput }, memory, state.Assumptions, mtp);
+            state.Layouts.Add(variant);
+            if (Load(state, variant, out var plan) is null)
+            {
+                state.Found.Add(plan!);
+            }
+        }
     }
 
     private static void SearchLayouts(SearchState state, int hardwareIndex, Precision weights)
@@ -143,6 +195,11 @@ public static class RecommendationSearch
             }
         }
 
+        if (model.Moe is not null)
+        {
+            SearchDataParallelAttention(state, hardwareIndex, weights, kv, unsupported);
+        }
+
         foreach (var parallelism in spanning ?? [])
         {
             if (state.OutOfTime())
@@ -163,6 +220,77 @@ public static class RecommendationSearch
             }
         }
     }
+
+    /// <summary>MoE layouts as SGLang, vLLM and TensorRT-LLM serve them at scale: attention TP (inside a node) × DP attention, with
+    /// the experts spread over the whole MoE group (wide EP), within a node or across nodes.</summary>
+    /// <remarks>
+    /// The MoE group takes the sizes the budget allows (<see cref="Degrees"/>); attention TP divides it. Groups wider than a node
+    /// get one redundant expert slot per GPU (or what makes the slots divide, at least that many) for EPLB, as the published
+    /// multi-node deployments run (lmsys 2025-05-05: 288 slots on EP32 and EP72; TensorRT-LLM tech blog 4: 288 slots on EP32),
+    /// and their tokens cross the group by DeepEP where the engine has it (SGLang --moe-a2a-backend deepep, vLLM
+    /// --all2all-backend deepep_*) and the nodes have NVLink inside and RDMA between; TensorRT-LLM keeps its own exchange. The
+    /// engine's own start-up rules decide which layouts run (<see cref="ParallelismRules.Check(Architecture.ModelArchitecture, Parallelism, Engine)"/>).
+    /// </remarks>
+    private static void SearchDataParallelAttention(SearchState state, int hardwareIndex, Precision weights, Precision kv, (RejectionKind Kind, string Text)? unsupported)
+    {
+        var input = state.Input;
+        var hardware = input.Hardware[hardwareIndex];
+        var model = input.Model;
+        var experts = model.Moe!.Experts;
+        var degrees = Degrees(input.MaxGpus, hardware.GpusPerNode);
+        foreach (var tp in degrees)
+        {
+            if (tp > hardware.GpusPerNode)
+            {
+                break;
+            }
+
+            foreach (var group in degrees)
+            {
+                if (group <= tp || group % tp != 0)
+                {
+                    continue;
+                }
+
+                if (state.OutOfTime())
+                {
+                    return;
+                }
+
+                var acrossNodes = group > hardware.GpusPerNode;
+                var redundant = (group - (experts % group)) % group;
+                if (acrossNodes && redundant == 0)
+                {
+                    redundant = group;
+                }
+
+                var parallelism = new Parallelism(tp, 1, group, group / tp, group / tp, acrossNodes ? redundant : 0);
+                state.Candidates += input.MaxGpus / group;
+                if (unsupported is { } reason)
+                {
+                    state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, reason.Kind, [reason.Text], null, null, 0));
+                    continue;
+                }
+
+                var rules = ParallelismRules.Check(model, parallelism, input.Engine);
+                if (rules.Count > 0)
+                {
+                    state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, RejectionKind.InvalidParallelism, rules, null, null, 0));
+                    continue;
+                }
+
+                Evaluate(state, hardwareIndex, parallelism, weights, kv, forced: false, ExchangeFor(input.Engine, hardware, acrossNodes));
+            }
+        }
+    }
+
+    /// <summary>DeepEP where the engine runs it and the servers allow it (NVLink inside a node, RDMA between nodes); else the
+    /// engine's default exchange.</summary>
+    internal static MoeExchange? ExchangeFor(Engine engine, HardwareOption hardware, bool acrossNodes) =>
+        engine is Engine.Sglang or Engine.Vllm && hardware.IntraNode == IntraNodeLink.NvSwitch && hardware.Gpu.Interconnect.ScaleUp == "nvlink"
+            && (!acrossNodes || hardware.InterNode is not (InterNodeLink.Ethernet or InterNodeLink.Tcpx or InterNodeLink.Tcpxo or InterNodeLink.Efa))
+            ? MoeExchange.DeepEp
+            : null;
 
     /// <summary>Expert-parallel degrees for a tensor group: none for dense models; vLLM's all-or-nothing EP = TP; otherwise every power-of-two divisor of TP that divides the experts.</summary>
     private static List<int> ExpertDegrees(ModelArchitecture model, int tp, Engine engine)
@@ -190,7 +318,7 @@ public static class RecommendationSearch
     }
 
     /// <summary>Evaluates one layout at the replica counts it may need; returns whether its memory fits.</summary>
-    private static bool Evaluate(SearchState state, int hardwareIndex, Parallelism parallelism, Precision weights, Precision kv, bool forced)
+    private static bool Evaluate(SearchState state, int hardwareIndex, Parallelism parallelism, Precision weights, Precision kv, bool forced, MoeExchange? exchange = null)
     {
         var input = state.Input;
         var hardware = input.Hardware[hardwareIndex];
@@ -217,7 +345,7 @@ public static class RecommendationSearch
         }
 
         var topology = new Topology(hardware.Gpu, hardware.GpusPerNode, hardware.IntraNode, hardware.InterNode, hardware.NicsPerNode, hardware.NicGbps);
-        var deployment = new DeploymentInput(memoryInput, topology, input.InputTokens, input.OutputTokens, Batching.Continuous);
+        var deployment = new DeploymentInput(memoryInput, topology, input.InputTokens, input.OutputTokens, Batching.Continuous, MoeExchange: exchange);
         var layout = new LayoutEvaluation(hardwareIndex, hardware, forced, deployment, memory, state.Assumptions);
         state.Layouts.Add(layout);
         var verdict = Load(state, layout, out var plan);
@@ -232,7 +360,7 @@ public static class RecommendationSearch
             state.Found.Add(plan!);
         }
 
-        state.Outcomes[new LayoutKey(hardwareIndex, weights, parallelism.Tensor, parallelism.Pipeline, parallelism.Expert)] = new LayoutOutcome(layout, plan, rejection);
+        state.Outcomes[new LayoutKey(hardwareIndex, weights, parallelism.Tensor, parallelism.Pipeline, parallelism.Expert, parallelism.AttentionData)] = new LayoutOutcome(layout, plan, rejection);
         return true;
     }
 

@@ -1,4 +1,5 @@
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Disaggregation;
 using Sizing.Domain.Units;
 
 namespace Sizing.Domain.Recommendation;
@@ -15,19 +16,40 @@ internal sealed record Candidate(
     PerformancePoint Estimate,
     bool Meets,
     bool Unsustainable,
-    Seconds QueueingP99 = default)
+    Seconds QueueingP99 = default,
+    DisaggregatedChoice? Split = null)
 {
     public Seconds Ttft => Estimate.Ttft + Queueing;
 
     /// <summary>TTFT 99 % of requests meet: the engine's p99 plus the queue's.</summary>
     public Seconds TtftP99 => Estimate.TtftP99 + QueueingP99;
 
-    public int TotalGpus => Replicas * Layout.Parallelism.GpusPerReplica;
+    public int TotalGpus => Split?.TotalGpus ?? Replicas * Layout.Parallelism.GpusPerReplica;
 
-    public double CostPerHourUsd => TotalGpus * Layout.Hardware.Gpu.Price.UsdPerHour;
+    public double CostPerHourUsd => Split?.CostPerHourUsd ?? TotalGpus * Layout.Hardware.Gpu.Price.UsdPerHour;
 
-    /// <summary>Output tokens/s per GPU at the KV-limited concurrency.</summary>
-    public double SaturatedPerGpu => Layout.At(Layout.MaxConcurrency).OutputTokensPerSecond / Layout.Parallelism.GpusPerReplica;
+    /// <summary>Output tokens/s per GPU at the KV-limited concurrency (split plans: the decode pool's capacity over all GPUs).</summary>
+    public double SaturatedPerGpu => Split is { } split
+        ? split.DecodeCapacityRequestsPerSecond * split.DecodeInstances * split.OutputTokens / split.TotalGpus
+        : Layout.At(Layout.MaxConcurrency).OutputTokensPerSecond / Layout.Parallelism.GpusPerReplica;
+}
+
+/// <summary>A prefill layout and a decode layout sized for the load, and what the split deployment does.</summary>
+internal sealed record DisaggregatedChoice(
+    LayoutEvaluation Prefill,
+    int PrefillInstances,
+    LayoutEvaluation Decode,
+    int DecodeInstances,
+    KvTransferLink Link,
+    Speculative.SpeculativeConfiguration? Speculative,
+    double DecodeCapacityRequestsPerSecond,
+    int OutputTokens,
+    Disaggregation.DisaggregatedEstimate Estimate)
+{
+    public int TotalGpus => (PrefillInstances * Prefill.Parallelism.GpusPerReplica) + (DecodeInstances * Decode.Parallelism.GpusPerReplica);
+
+    public double CostPerHourUsd => (PrefillInstances * Prefill.Parallelism.GpusPerReplica * Prefill.Hardware.Gpu.Price.UsdPerHour)
+        + (DecodeInstances * Decode.Parallelism.GpusPerReplica * Decode.Hardware.Gpu.Price.UsdPerHour);
 }
 
 /// <summary>Why a layout failed, before it is tied to its configuration.</summary>
@@ -37,4 +59,4 @@ internal sealed record Verdict(RejectionKind Kind, int Replicas, IReadOnlyList<s
 internal sealed record LayoutOutcome(LayoutEvaluation? Layout, Candidate? Plan, Rejection? Rejection);
 
 /// <summary>Identifies a layout among the search's outcomes.</summary>
-internal readonly record struct LayoutKey(int Hardware, Precision Weights, int Tensor, int Pipeline, int Expert);
+internal readonly record struct LayoutKey(int Hardware, Precision Weights, int Tensor, int Pipeline, int Expert, int AttentionData = 1);

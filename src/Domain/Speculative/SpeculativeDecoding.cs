@@ -7,7 +7,7 @@ namespace Sizing.Domain.Speculative;
 public enum SpeculativeMethod
 {
     /// <summary>A separate small model of the same family (vLLM method draft_model, SGLang STANDALONE).</summary>
-    [JsonStringEnumMemberName("draft-model")] DraftModel,
+    [JsonStringEnumMemberName("draft")] DraftModel,
 
     /// <summary>The model's own multi-token-prediction modules (DeepSeek-V3/R1 MTP; TensorRT-LLM MTP, SGLang/vLLM mtp).</summary>
     [JsonStringEnumMemberName("mtp")] Mtp,
@@ -45,6 +45,8 @@ public sealed record SpeculativeInput(
 /// <param name="BreakEvenVerifyStep">The verification step at which speculation stops paying: tokens per step × plain step −
 /// k × draft pass. Below it speculation wins; at high batch the verification step grows towards (k + 1) plain steps and
 /// crosses it.</param>
+/// <param name="VerifyStep">The target's step over k + 1 tokens per sequence.</param>
+/// <param name="DraftStep">One drafting pass.</param>
 public sealed record SpeculativeEstimate(
     double TokensPerStep,
     Seconds StepTime,
@@ -53,7 +55,9 @@ public sealed record SpeculativeEstimate(
     double Speedup,
     double OutputTokensPerSecond,
     double BaselineOutputTokensPerSecond,
-    Seconds BreakEvenVerifyStep)
+    Seconds BreakEvenVerifyStep,
+    Seconds VerifyStep,
+    Seconds DraftStep)
 {
     public bool Pays => Speedup > 1;
 }
@@ -98,7 +102,7 @@ public static class SpeculativeDecoding
         var tpot = step / tokens;
         return new(
             tokens, step, tpot, input.TargetStep, input.TargetStep / tpot, input.Batch * tokens / step.Value,
-            input.Batch / input.TargetStep.Value, (input.TargetStep * tokens) - drafting);
+            input.Batch / input.TargetStep.Value, (input.TargetStep * tokens) - drafting, input.VerifyStep, input.DraftStep);
     }
 
     /// <summary>Expected tokens per step: 1 + a + … + a^k = (1 − a^(k+1)) / (1 − a).</summary>

@@ -47,9 +47,12 @@ public static class SchemaGenerators
     /// <summary>The schema fields each request generator sets, by schema name.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Fields = new Dictionary<string, string[]>
     {
-        ["EstimateRequest"] = ["model", "modelConfig", "hardware", "parallelism", "precision", "workload", "engine", "gpuMemoryUtilization", "maxModelLength", "maxNumBatchedTokens", "maxNumSeqs", "chunkedPrefill", "blockSize", "engineVersion", "enforceEager"],
+        ["EstimateRequest"] = ["model", "modelConfig", "hardware", "parallelism", "precision", "workload", "engine", "gpuMemoryUtilization", "maxModelLength", "maxNumBatchedTokens", "maxNumSeqs", "chunkedPrefill", "blockSize", "engineVersion", "enforceEager", "disaggregation", "speculative"],
         ["HardwareRequest"] = ["gpu", "gpusPerNode", "intraNode", "interNode", "nicsPerNode", "nicGbps"],
-        ["ParallelismRequest"] = ["tensor", "pipeline", "expert", "data"],
+        ["ParallelismRequest"] = ["tensor", "pipeline", "expert", "data", "attentionData", "redundantExperts", "moeExchange"],
+        ["DisaggregationRequest"] = ["prefill", "decode", "kvLink", "layerwiseTransfer"],
+        ["PoolRequest"] = ["gpu", "parallelism", "instances"],
+        ["SpeculativeRequest"] = ["method", "draftTokens", "acceptanceRate", "draftModel"],
         ["PrecisionRequest"] = ["weights", "kvCache"],
         ["WorkloadRequest"] = ["inputTokens", "outputTokens", "concurrency", "batching", "arrival", "requestsPerSecond", "numPrompts"],
         ["SweepRequest"] = ["base", "vary"],
@@ -68,6 +71,22 @@ public static class SchemaGenerators
             .Select(m => m!["config"]!.AsObject()),
     ];
 
+    /// <summary>Parallel degrees over their ranges, with the DP-attention and wide-EP layouts engines run (attentionData dividing data).</summary>
+    private static Gen<JsonNode?> Parallelism { get; } = Object(
+        ("tensor", Maybe(Edge(1, Limits.MaxTensor, 2, 4, 8, 16, 64))),
+        ("pipeline", Maybe(Edge(1, Limits.MaxPipeline, 2, 4, 8))),
+        ("expert", Maybe(Edge(1, Limits.MaxExpert, 2, 4, 8, 32, 72))),
+        ("data", Maybe(Edge(1, Limits.MaxData, 2, 8, 32, 72))),
+        ("attentionData", Maybe(Edge(1, Limits.MaxAttentionData, 2, 8, 32, 72), 1)),
+        ("redundantExperts", Maybe(Edge(0, Limits.MaxExpert, 0, 32), 1)),
+        ("moeExchange", Maybe(Gen.OneOf("allgather-reducescatter", "all-to-all", "deepep").Select(Str), 1))).Select(Node);
+
+    /// <summary>A prefill or decode pool: its own GPU or the request's, one instance's degrees, 1 to 10,000 instances.</summary>
+    private static Gen<JsonNode?> Pool { get; } = Object(
+        ("gpu", Maybe(Gen.OneOf(Gpus).Select(Str), 1)),
+        ("parallelism", Parallelism),
+        ("instances", Edge(1, Contracts.Estimates.DisaggregationRequestValidator.MaxInstances, 1, 2, 4))).Select(Node);
+
     /// <summary>Estimate bodies: typical values, the ends of every range, and the scheduler settings of published engine configs.</summary>
     public static Gen<JsonObject> Estimate { get; } = Object(
         ("model", Maybe(Gen.OneOf(Models).Select(Str), 9)),
@@ -78,11 +97,7 @@ public static class SchemaGenerators
             ("interNode", Maybe(Gen.OneOf(InterNode).Select(Str))),
             ("nicsPerNode", Maybe(Edge(1, Limits.MaxNicsPerNode, 4, 8, 32))),
             ("nicGbps", Maybe(Gen.OneOf(1.0, 100, 200, 400, Limits.MaxNicGbps).Select(Num)))).Select(Node)),
-        ("parallelism", Maybe(Object(
-            ("tensor", Maybe(Edge(1, Limits.MaxTensor, 2, 4, 8, 16, 64))),
-            ("pipeline", Maybe(Edge(1, Limits.MaxPipeline, 2, 4, 8))),
-            ("expert", Maybe(Edge(1, Limits.MaxExpert, 2, 4, 8))),
-            ("data", Maybe(Edge(1, Limits.MaxData, 2, 8)))).Select(Node))),
+        ("parallelism", Maybe(Parallelism)),
         ("precision", Maybe(Object(
             ("weights", Maybe(Gen.OneOf(Precisions).Select(Str))),
             ("kvCache", Maybe(Gen.OneOf(Precisions).Select(Str)))).Select(Node))),
@@ -102,7 +117,17 @@ public static class SchemaGenerators
         ("chunkedPrefill", Maybe(Gen.Bool.Select(b => (JsonNode?)JsonValue.Create(b)))),
         ("blockSize", Maybe(Gen.OneOf(1, 8, 16, 32, 64, 128, 1024).Select(Num))),
         ("engineVersion", Maybe(Gen.OneOf("latest", "v0", "v1", "0.6.3", "0.8.5", "0.10.1.1", "0.11.0", "0.19.0", "0.4.3.post4").Select(Str))),
-        ("enforceEager", Maybe(Gen.Bool.Select(b => (JsonNode?)JsonValue.Create(b)))));
+        ("enforceEager", Maybe(Gen.Bool.Select(b => (JsonNode?)JsonValue.Create(b)))),
+        ("disaggregation", Maybe(Object(
+            ("prefill", Pool),
+            ("decode", Pool),
+            ("kvLink", Maybe(Gen.OneOf("nvlink", "infiniband", "roce", "ethernet", "pcie").Select(Str))),
+            ("layerwiseTransfer", Maybe(Gen.Bool.Select(b => (JsonNode?)JsonValue.Create(b))))).Select(Node), 1)),
+        ("speculative", Maybe(Object(
+            ("method", Gen.OneOf("mtp", "eagle", "draft").Select(Str)),
+            ("draftTokens", Maybe(Edge(1, Contracts.Estimates.SpeculativeRequestValidator.MaxDraftTokens, 1, 2, 3))),
+            ("acceptanceRate", Maybe(Gen.OneOf(0.0, 0.6, 0.85, 1.0).Select(Num))),
+            ("draftModel", Maybe(Gen.OneOf(Models).Select(Str), 1))).Select(Node), 1)));
 
     /// <summary>Inline configs: a published config with dimensions pushed to and past their bounds, and per-layer lists of every length.</summary>
     public static Gen<JsonObject> AdversarialConfig { get; } =

@@ -20,6 +20,8 @@ public sealed class PrecisionSupportTests
     [InlineData("mi300x", Engine.Vllm, WeightFormat.Mxfp4, true)]
     [InlineData("a100-sxm-80gb", Engine.Vllm, WeightFormat.Mxfp4, true)]
     [InlineData("l40s", Engine.Vllm, WeightFormat.Mxfp4, false)]
+    [InlineData("a100-sxm-80gb", Engine.Sglang, WeightFormat.Mxfp4, true)] // measured: gpustack performance-lab gpt-oss-20b/a100.md (SGLang 0.5.4.post2)
+    [InlineData("l40s", Engine.Sglang, WeightFormat.Mxfp4, false)]
     [InlineData("h100-sxm-80gb", Engine.Trtllm, WeightFormat.Mxfp4, true)]
     // FP8 on Ada/Hopper/Blackwell/MI300; on Ampere only vLLM, weight-only through FP8 Marlin (vLLM docs quantization/fp8).
     [InlineData("a100-sxm-80gb", Engine.Vllm, WeightFormat.Fp8, true)]
@@ -75,5 +77,30 @@ public sealed class PrecisionSupportTests
 
         Assert.False(estimate.Fits);
         Assert.Contains(estimate.Reasons, r => r.StartsWith("unsupported: ROCm has no NVFP4 kernels", StringComparison.Ordinal));
+    }
+
+    // TensorRT-LLM's perf-overview labels its H100/H200 gpt-oss columns "(FP8)" while the checkpoint ships MXFP4 experts only.
+    [Fact]
+    public void Estimate_Fp8GptOss_IsTheShippedMxfp4CheckpointWithFp8ElsewhereAndSaysSo()
+    {
+        var model = Catalog.FindModel("gpt-oss-120b")!.Architecture;
+        MemoryEstimate At(Precision weights) => MemoryEstimator.Estimate(
+            new MemoryInput(model, Catalog.FindGpu("h100-sxm-80gb")!, new Parallelism(4), weights, Precision.Bf16, Engine.Trtllm, 2048, 2048));
+
+        var fp8 = At(Precision.Fp8);
+        var fp4 = At(Precision.Fp4);
+
+        Assert.True(fp8.Fits, string.Join("; ", fp8.Reasons));
+        Assert.Contains(fp8.Warnings, w => w.Contains("experts stay MXFP4", StringComparison.Ordinal));
+        Assert.Equal(
+            WeightCalculator.RoutedExpertBytes(model, new Parallelism(4), Precision.Fp4, Engine.Trtllm, MemoryAssumptions.Default),
+            WeightCalculator.RoutedExpertBytes(model, new Parallelism(4), Precision.Fp8, Engine.Trtllm, MemoryAssumptions.Default));
+        Assert.True(fp8.Weights <= fp4.Weights, "fp8 attention and dense linears are no wider than the shipped 16-bit ones");
+    }
+
+    [Fact]
+    public void ModelProblem_Fp8GptOss_StillRefusesItAsAPlan()
+    {
+        Assert.NotNull(PrecisionSupport.ModelProblem(Catalog.FindModel("gpt-oss-120b")!.Architecture, Precision.Fp8));
     }
 }

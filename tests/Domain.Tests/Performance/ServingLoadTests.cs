@@ -132,4 +132,80 @@ public sealed class ServingLoadTests
         Assert.True(p.TpotPercentiles.P99 > p.TpotPercentiles.P50);
         Assert.True(p.Tpot > Estimate(1, input: 8192, output: 256).Tpot);
     }
+
+    [Fact]
+    public void Waves_IsWhatContinuousBatchingWithClientsMeans()
+    {
+        // A concurrency sweep (vllm bench serve --max-concurrency N) runs fixed-length requests: the default for N clients.
+        Assert.Equal((Batching.Continuous, Arrival.Waves), BatchingNames.Of(BatchingMode.Continuous));
+        Assert.Equal((Batching.Continuous, Arrival.Waves), BatchingNames.Of(BatchingMode.ContinuousConcurrency));
+        Assert.Equal(Arrival.Steady, BatchingNames.Resolve(BatchingMode.Continuous, Arrival.Steady, null, null).Arrival);
+    }
+
+    [Fact]
+    public void Waves_OneGroupHoldsEveryClient_TheirPromptsShareOneStepAndTheEngineIdlesBetweenWaves()
+    {
+        // 4 × 1024 tokens fit vLLM's 8192-token budget on an H100: each wave's prompts arrive together and are prefilled in one
+        // step, so each first token waits for all four prompts, while clients out of step prefill about one prompt at a time.
+        var inStep = Estimate(4, arrival: Arrival.Waves, requests: 1000);
+        var outOfStep = Estimate(4, arrival: Arrival.Steady);
+        var alone = Estimate(1, arrival: Arrival.Waves, requests: 1000);
+
+        Assert.True(inStep.Ttft > outOfStep.Ttft);
+        Assert.True(inStep.Ttft > alone.Ttft);
+        Assert.Equal(LatencyPercentiles.Constant(inStep.Tpot), inStep.TpotPercentiles);
+    }
+
+    [Fact]
+    public void Waves_MoreGroupsThanOne_EachGroupWaitsForThePreviousGroupsStep()
+    {
+        // 64 × 1024 tokens fill eight steps of the budget: each later group arrives while the previous group's prefill runs.
+        var p = Estimate(64, arrival: Arrival.Waves, requests: 100_000);
+        var group = Estimate(7, arrival: Arrival.Waves, requests: 100_000);
+
+        Assert.True(p.Ttft > group.Ttft * 1.5);
+        Assert.Equal(0, p.Waiting);
+    }
+
+    [Fact]
+    public void Waves_FirstWaveOfAShortRun_RaisesTheMeanAndTheTail()
+    {
+        // The run's first wave queues all N prompts for the budget; a run of two waves shows it in half its requests.
+        var shortRun = Estimate(64, arrival: Arrival.Waves, requests: 128);
+        var longRun = Estimate(64, arrival: Arrival.Waves, requests: 64_000);
+
+        Assert.True(shortRun.Ttft > longRun.Ttft);
+        Assert.True(shortRun.TtftPercentiles.P99 > shortRun.TtftPercentiles.P50);
+        Assert.Equal(longRun.Tpot, shortRun.Tpot);
+    }
+
+    [Fact]
+    public void Waves_MoreClients_NeverLowersTtftAndPastCapacityTtftGrowsAsLittlesLaw()
+    {
+        var ttfts = new[] { 1, 2, 4, 8, 16, 32, 64, 128, 256 }.Select(n => Estimate(n, arrival: Arrival.Waves, maxNumSeqs: 64).Ttft).ToList();
+        for (var i = 1; i < ttfts.Count; i++)
+        {
+            Assert.True(ttfts[i] >= ttfts[i - 1], $"TTFT fell from {ttfts[i - 1]} to {ttfts[i]}");
+        }
+
+        // Past capacity every wave's groups queue behind the running batch: each extra 128 clients add 128/x to TTFT.
+        var atCapacity = Estimate(64, arrival: Arrival.Waves, maxNumSeqs: 64);
+        var twice = Estimate(128, arrival: Arrival.Waves, maxNumSeqs: 64);
+        var fourTimes = Estimate(256, arrival: Arrival.Waves, maxNumSeqs: 64);
+        Assert.Equal(atCapacity.OutputTokensPerSecond, fourTimes.OutputTokensPerSecond, 6);
+        Assert.Equal(64, twice.Waiting);
+        Assert.Equal(128 / atCapacity.RequestsPerSecond, (fourTimes.Ttft - twice.Ttft).Value, 3);
+    }
+
+    [Fact]
+    public void Waves_PromptWorkBeyondTheDecodeSteps_PacesTheRunAndClientsQueueForIt()
+    {
+        // 64 clients of 8192-token prompts with 16 output tokens: 64 full-budget steps per wave, only 15 decode steps per
+        // request to hide them in; prefill sets the pace, and the run completes one budget of prompts per step.
+        var p = Estimate(64, input: 8192, output: 16, arrival: Arrival.Waves, requests: 100_000);
+        var promptTokensPerSecond = p.RequestsPerSecond * 8192;
+
+        Assert.True(p.Ttft > p.Tpot * 30);
+        Assert.InRange(promptTokensPerSecond * p.Tpot.Value, 7000, 8200);
+    }
 }

@@ -82,4 +82,35 @@ public sealed class StepModelTests
         var attention = (32 * 4.5) + (1024.0 * 131_072 / 4.1e9 * 1e3);
         return head + attention;
     }
+
+    /// <summary>The FLOP time of one 8,192-token prefill step (static batch of one).</summary>
+    private static double PrefillCompute(string model, string gpu, Precision weights)
+    {
+        var spec = Catalog.FindGpu(gpu)!;
+        var memory = new MemoryInput(Catalog.FindModel(model)!.Architecture, spec, new Parallelism(1, 1, 1), weights, Precision.Bf16,
+            Engine.Vllm, 8193, 8193, 1);
+        var topology = new Topology(spec, 8, spec.Node.IntraNode, InterNodeLink.InfiniBand);
+        return DeploymentEstimator.Estimate(new DeploymentInput(memory, topology, 8192, 1, Batching.Static)).Performance.Prefill.Compute.Value;
+    }
+
+    [Theory]
+    // Weight-only formats dequantize to 16-bit before the MMA where the GPU has no tensor cores for them: gpt-oss MXFP4 on
+    // Hopper (Marlin / triton matmul_ogs W4A16), INT4 AWQ/GPTQ Marlin, FP8 Marlin on Ampere (W8A16). Their FLOPs run at bf16.
+    [InlineData("gpt-oss-20b", "h100-sxm-80gb", Precision.Fp4)]
+    [InlineData("gpt-oss-20b", "a100-sxm-80gb", Precision.Fp4)]
+    [InlineData("llama-3.1-8b", "h100-sxm-80gb", Precision.Int4)]
+    [InlineData("llama-3.1-8b", "a100-sxm-80gb", Precision.Fp8)]
+    public void PrefillCompute_WeightOnlyFormatWithoutItsTensorCores_RunsAtBf16(string model, string gpu, Precision weights)
+    {
+        Assert.Equal(PrefillCompute(model, gpu, Precision.Bf16), PrefillCompute(model, gpu, weights), 6);
+    }
+
+    [Theory]
+    // Where the tensor cores take the format, the GEMMs run at its throughput (B200 FP4 4,800 vs bf16 1,535; H100 FP8 1,300 vs 700).
+    [InlineData("gpt-oss-20b", "b200-180gb", Precision.Fp4)]
+    [InlineData("llama-3.1-8b", "h100-sxm-80gb", Precision.Fp8)]
+    public void PrefillCompute_FormatWithItsTensorCores_RunsFasterThanBf16(string model, string gpu, Precision weights)
+    {
+        Assert.True(PrefillCompute(model, gpu, weights) < 0.8 * PrefillCompute(model, gpu, Precision.Bf16));
+    }
 }

@@ -7,8 +7,44 @@ internal static class EngineFlags
 {
     private static readonly JsonElement Specs = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "engine-flags.json"))).RootElement;
 
-    /// <summary>The served model and every way the command departs from the documented flags (empty when none).</summary>
+    /// <summary>The served model and every way the command departs from the documented flags (empty when none). A split plan's
+    /// command is one line per process: prefill instance, decode instance, router (vllm-router, sglang_router, trtllm-serve
+    /// disaggregated), each checked against its own documented flags.</summary>
     public static (string Model, List<string> Problems, Dictionary<string, string> Values) Check(string engine, string command)
+    {
+        var lines = command.Split('\n');
+        if (lines.Length == 1)
+        {
+            return CheckLine(engine, command);
+        }
+
+        var problems = new List<string>();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var model = "";
+        foreach (var line in lines)
+        {
+            var launch = line.Contains(" && ", StringComparison.Ordinal) ? line[(line.IndexOf(" && ", StringComparison.Ordinal) + 4)..] : line;
+            var spec = RouterSpecs.FirstOrDefault(r => r.Engine == engine && launch.StartsWith(r.Command + " ", StringComparison.Ordinal)).Spec ?? engine;
+            var (lineModel, lineProblems, lineValues) = CheckLine(spec, line);
+            model = model.Length == 0 ? lineModel : model;
+            problems.AddRange(lineProblems.Select(p => $"{spec}: {p}"));
+            foreach (var (key, value) in lineValues)
+            {
+                values.TryAdd(key, value);
+            }
+        }
+
+        return (model, problems, values);
+    }
+
+    private static readonly (string Engine, string Command, string Spec)[] RouterSpecs =
+    [
+        ("vllm", "vllm-router", "vllm-router"),
+        ("sglang", "python -m sglang_router.launch_router", "sglang-router"),
+        ("trtllm", "trtllm-serve disaggregated", "trtllm-disaggregated"),
+    ];
+
+    private static (string Model, List<string> Problems, Dictionary<string, string> Values) CheckLine(string engine, string command)
     {
         var spec = Specs.GetProperty(engine);
         var problems = new List<string>();
@@ -31,12 +67,13 @@ internal static class EngineFlags
         var tokens = launch[prefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var flags = spec.GetProperty("flags");
         var model = "";
+        var takesModel = !RouterSpecs.Any(r => r.Spec == engine);
         for (var i = 0; i < tokens.Length; i++)
         {
             var token = tokens[i];
             if (!token.StartsWith("--", StringComparison.Ordinal))
             {
-                if (i == 0 && model.Length == 0)
+                if (i == 0 && model.Length == 0 && takesModel)
                 {
                     model = token;
                     continue;
@@ -83,22 +120,37 @@ internal static class EngineFlags
             return;
         }
 
+        // Keys nest by two-space indentation; "- item" lines are list entries of the key above them (path "key[]").
         var lines = printf.Split('\'').Where((_, i) => i % 2 == 1).Skip(1).ToList();
-        string? parent = null;
+        var path = new List<string>();
         foreach (var line in lines)
         {
-            var nested = line.StartsWith("  ", StringComparison.Ordinal);
-            var parts = line.Trim().Split(':', 2);
-            var value = parts[1].Trim();
-            if (value.Length == 0)
+            var depth = (line.Length - line.TrimStart(' ').Length) / 2;
+            var text = line.Trim();
+            string key;
+            string value;
+            if (text.StartsWith("- ", StringComparison.Ordinal))
             {
-                parent = parts[0];
-                continue;
+                key = string.Join('.', path.Take(depth)) + "[]";
+                value = text[2..].Trim();
+            }
+            else
+            {
+                var parts = text.Split(':', 2);
+                path.RemoveRange(Math.Min(depth, path.Count), path.Count - Math.Min(depth, path.Count));
+                path.Add(parts[0]);
+                value = parts[1].Trim();
+                if (value.Length == 0)
+                {
+                    continue;
+                }
+
+                key = string.Join('.', path);
             }
 
-            var key = nested ? parent + "." + parts[0] : parts[0];
             values[key] = value;
-            if (!keys.TryGetProperty(key, out var allowed) || !allowed.EnumerateArray().Any(a => a.GetString() == value))
+            if (!keys.TryGetProperty(key, out var allowed)
+                || (allowed.ValueKind != JsonValueKind.Null && !allowed.EnumerateArray().Any(a => a.GetString() == value)))
             {
                 problems.Add($"YAML {key}: {value} is not documented");
             }

@@ -42,7 +42,7 @@ public sealed class RecommendationSearchTests
     {
         var input = Input("llama-3-70b", "h100-sxm-80gb", maxGpus: 8, requestsPerSecond: 4);
 
-        var plan = RecommendationSearch.Search(input).Plans[0];
+        var plan = RecommendationSearch.Search(input).Plans.First(p => p.Disaggregation is null);
 
         // B = λ_replica × E2E(B), on whole requests: B requests in flight carry the load and B − 1 do not.
         var b = plan.ConcurrencyPerReplica;
@@ -179,7 +179,7 @@ public sealed class RecommendationSearchTests
         var ep = Assert.Single(plans, p => p.Parallelism is { Tensor: 4, Expert: 4 });
         Assert.Contains("--enable-expert-parallel", ep.EngineArgs.Vllm, StringComparison.Ordinal);
         Assert.Contains("--ep-size 4", ep.EngineArgs.Sglang, StringComparison.Ordinal);
-        Assert.Contains(ep.Why, w => w.StartsWith("EP 4: each GPU group holds 2 of 8 experts", StringComparison.Ordinal));
+        Assert.Contains(ep.Why, w => w.StartsWith("EP 4 inside TP 4: each GPU group holds 2 of 8 experts", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Memory;
+using Sizing.Domain.Moe;
 using Sizing.Domain.Performance;
 
 namespace Sizing.Api.Contracts.Estimates;
@@ -20,7 +21,8 @@ public static class EstimateMapping
             hardware.NicsPerNode, hardware.NicGbps);
         var workload = request.Workload!;
         var (batching, arrival, rate, requests) = BatchingNames.Resolve(workload.Batching, workload.Arrival, workload.RequestsPerSecond, workload.NumPrompts);
-        return new DeploymentInput(memory, topology, workload.InputTokens!.Value, workload.OutputTokens!.Value, batching, arrival, rate, requests);
+        return new DeploymentInput(memory, topology, workload.InputTokens!.Value, workload.OutputTokens!.Value, batching, arrival, rate, requests,
+            request.Parallelism?.MoeExchange);
     }
 
     public static MemoryInput ToMemoryInput(this EstimateRequest request, HardwareCatalog catalog, ModelConfigCache models)
@@ -50,8 +52,12 @@ public static class EstimateMapping
             request.EnforceEager ?? false);
     }
 
+    /// <summary>The layout the request means (<see cref="Parallelism.Layout"/>): data defaults to one engine's DP-attention ranks.</summary>
     public static Parallelism ToDomain(this ParallelismRequest? request) =>
-        request is null ? Parallelism.None : new Parallelism(request.Tensor ?? 1, request.Pipeline ?? 1, request.Expert ?? 1, request.Data ?? 1);
+        request is null
+            ? Parallelism.None
+            : Parallelism.Layout(request.Tensor ?? 1, request.Pipeline ?? 1, request.Expert ?? 1, request.Data ?? request.AttentionData ?? 1,
+                request.AttentionData, request.RedundantExperts ?? 0);
 
     public static EstimateResponse ToResponse(this DeploymentEstimate estimate, DeploymentInput input)
     {
@@ -79,8 +85,17 @@ public static class EstimateMapping
                     Round(p.Prefill.Total.Milliseconds), Round(p.Prefill.Compute.Milliseconds))
                 : null,
             estimate.Warnings,
-            estimate.ToUncertainty(),
-            [.. estimate.Assumptions.Select(ToResponse)]);
+            estimate.ToUncertainty(gpus),
+            [.. estimate.Assumptions.Select(ToResponse)],
+            null,
+            null);
+    }
+
+    /// <summary>Degrees as a request gives them: data counts every DP-attention rank.</summary>
+    public static ParallelismResponse ToResponse(Parallelism parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(parallelism);
+        return new(parallelism.Tensor, parallelism.Pipeline, parallelism.Expert, parallelism.Data, parallelism.AttentionData, parallelism.RedundantExperts);
     }
 
     private static PercentilesResponse Percentiles(LatencyPercentiles p) =>
@@ -100,12 +115,37 @@ public static class EstimateMapping
         var pipeline = p.Pipeline is { } pp
             ? new PipelineResponse(pp.Stages, pp.LayersPerStage, pp.MicroBatches, pp.HopBytes.Value, Round(pp.HopTime.Microseconds), Math.Round(pp.BubbleFraction, 4))
             : null;
-        var expert = parallelism.Expert > 1 && input.Memory.Model.Moe is { } moe
-            ? new ExpertParallelResponse(MoeLayersOnStage(input), decode.DispatchBytes.Value, Round(decode.AllToAllTime.Microseconds),
-                Round((decode.AllToAllTime * decode.AllToAllLayers).Milliseconds), (moe.Experts + parallelism.Expert - 1) / parallelism.Expert,
-                Math.Round(decode.ExpertImbalance, 3), Placement(moe.Experts, parallelism))
+        var expert = (parallelism.Expert > 1 || parallelism.DataParallelAttention) && input.Memory.Model.Moe is { } moe
+            ? Expert(input, p, moe)
             : null;
-        return new CommunicationResponse(Math.Round(p.CommunicationShareOfDecode, 4), tensor, pipeline, expert);
+        var dataParallel = parallelism.DataParallelAttention
+            ? new DataParallelAttentionResponse(parallelism.AttentionData, parallelism.Replicas, Math.Round(p.Running / parallelism.AttentionData, 2),
+                Round(estimate.Memory.KvCache.GiB), Math.Round(estimate.Memory.MaxConcurrentSequences / parallelism.AttentionData, 2),
+                estimate.Memory.MaxNumBatchedTokens, parallelism.Tensor > 1)
+            : null;
+        return new CommunicationResponse(Math.Round(p.CommunicationShareOfDecode, 4), tensor, pipeline, expert, dataParallel);
+    }
+
+    /// <summary>The MoE layers' exchange in the decode and prefill steps, and where the expert slots sit.</summary>
+    private static ExpertParallelResponse Expert(DeploymentInput input, PerformanceEstimate p, Domain.Architecture.MoeArchitecture moe)
+    {
+        var parallelism = input.Memory.Parallelism;
+        var decode = p.DecodeStep.Collectives;
+        var prefill = p.Prefill.Collectives;
+        var activation = PerformanceAssumptions.Default.ActivationBytes;
+        var tokensPerRank = decode.AllReduceMessage.Value / (input.Memory.Model.HiddenSize * activation);
+        var exchange = MoeCommunication.Estimate(new MoeCommunicationInput(input.Memory.Model, parallelism, input.Topology, input.Memory.Engine,
+            tokensPerRank, MoePhase.Decode, input.MoeExchange, LoadBalancer: parallelism.RedundantExperts > 0));
+        var slots = moe.Experts + parallelism.RedundantExperts;
+        var stepShare = p.DecodeStep.Total.Value > 0 ? decode.AllToAllTime * decode.AllToAllLayers / p.DecodeStep.Total : 0;
+        return new ExpertParallelResponse(MoeLayersOnStage(input), decode.DispatchBytes.Value, Round(decode.AllToAllTime.Microseconds),
+            Round((decode.AllToAllTime * decode.AllToAllLayers).Milliseconds), (slots + parallelism.Expert - 1) / parallelism.Expert,
+            Math.Round(decode.ExpertImbalance, 3), Placement(slots, parallelism),
+            EnumText.Of(decode.AllToAllLayers > 0 ? exchange.Exchange : MoeExchange.AllReduce), decode.AllToAllLayers > 0 ? exchange.Kernel : "tensor-parallel all-reduce",
+            parallelism.ExpertTensor, parallelism.RedundantExperts, exchange.GroupGpus, exchange.GroupNodes,
+            decode.AllToAllLayers > 0 ? Math.Round(exchange.LocalShare, 4) : 1, decode.AllToAllLayers > 0 ? Math.Round(exchange.InterNodeShare, 4) : 0,
+            Math.Round(stepShare, 4), prefill.DispatchBytes.Value, Round(prefill.AllToAllTime.Microseconds),
+            Round((prefill.AllToAllTime * prefill.AllToAllLayers).Milliseconds));
     }
 
     private static int MoeLayersOnStage(DeploymentInput input)
@@ -115,7 +155,7 @@ public static class EstimateMapping
         return (int)Math.Round((double)model.Moe!.MoeLayers * stage / model.Layers);
     }
 
-    /// <summary>Contiguous blocks of experts per EP group, each group a contiguous block of TP ranks (TensorRT-LLM's layout).</summary>
+    /// <summary>Contiguous blocks of expert slots per EP group, each group a contiguous block of the MoE group's ranks (TensorRT-LLM's layout).</summary>
     private static List<ExpertPlacementResponse> Placement(int experts, Parallelism parallelism)
     {
         var perGroup = (experts + parallelism.Expert - 1) / parallelism.Expert;

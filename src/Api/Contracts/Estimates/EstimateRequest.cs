@@ -70,4 +70,12 @@ public sealed record EstimateRequest
     /// <summary>No CUDA graphs (vLLM --enforce-eager): their memory pool is not allocated. Default false.</summary>
     /// <example>false</example>
     public bool? EnforceEager { get; init; }
+
+    /// <summary>Prefill/decode disaggregation: a prefill pool and a decode pool, each with its own GPU, layout and instance
+    /// count, and the KV link between them; needs <c>workload.requestsPerSecond</c> (the offered load) and replaces
+    /// <c>parallelism</c>. Omitted = one aggregated deployment.</summary>
+    public DisaggregationRequest? Disaggregation { get; init; }
+
+    /// <summary>Speculative decoding or multi-token prediction (in the decode pool when disaggregated); omitted = none.</summary>
+    public SpeculativeRequest? Speculative { get; init; }
 }

@@ -82,7 +82,7 @@ public static class RecommendationMapping
             EnumText.Of(objective),
             result.Warnings,
             [.. result.ParetoFront.Select(p => new ParetoPointResponse(
-                p.Hardware.Gpu.Id, EnumText.Of(p.Weights), p.Parallelism.Tensor, p.Parallelism.Pipeline, p.Parallelism.Expert, p.Concurrency,
+                p.Hardware.Gpu.Id, EnumText.Of(p.Weights), p.Parallelism.Tensor, p.Parallelism.Pipeline, p.Parallelism.Expert, p.Parallelism.AttentionData, p.Concurrency,
                 Round(p.OutputTokensPerSecondPerGpu), Round(p.OutputTokensPerSecondPerUser), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds)))],
             [.. result.Assumptions.Select(a => a.ToResponse())]);
     }
@@ -92,7 +92,10 @@ public static class RecommendationMapping
         // A plan fits by construction, so its estimate has every figure.
         var estimate = plan.Estimate.ToResponse(plan.Input);
         var p = plan.Estimate.Performance;
-        var e2e = plan.Queueing + p.E2e;
+
+        // A split plan's estimate carries the whole TTFT, prefill queue included; its engine part is the rest.
+        var engineTtft = plan.Disaggregation is null ? p.Ttft : plan.Ttft - plan.Queueing;
+        var e2e = plan.Disaggregation is null ? plan.Queueing + p.E2e : p.E2e;
         return new RecommendationPlanResponse(
             plan.Rank,
             plan.Hardware.Gpu.Id,
@@ -106,7 +109,7 @@ public static class RecommendationMapping
             Round(plan.RequestsPerSecondPerReplica),
             Round(plan.CapacityRequestsPerSecondPerReplica),
             Math.Round(plan.Utilization, 4),
-            new PlanLatencyResponse(Round(plan.Ttft.Milliseconds), Round(plan.Queueing.Milliseconds), Round(p.Ttft.Milliseconds), Round(p.Tpot.Milliseconds),
+            new PlanLatencyResponse(Round(plan.Ttft.Milliseconds), Round(plan.Queueing.Milliseconds), Round(engineTtft.Milliseconds), Round(p.Tpot.Milliseconds),
                 Round(e2e.Milliseconds), Round(plan.TtftP99.Milliseconds), Round(p.TpotPercentiles.P99.Milliseconds)),
             estimate.Throughput!,
             estimate.Memory,
@@ -120,7 +123,9 @@ public static class RecommendationMapping
             new EngineArgsResponse(plan.EngineArgs.Vllm, plan.EngineArgs.Sglang, plan.EngineArgs.Trtllm, plan.EngineArgs.Notes),
             plan.Checklist,
             estimate.Warnings,
-            Uncertainty(plan, e2e));
+            Uncertainty(plan, e2e),
+            plan.Disaggregation is { } split ? ServingVariantMapping.ToResponse(split.Estimate) : null,
+            plan.Speculative is { } speculative ? ServingVariantMapping.ToResponse(speculative, defaultRate: true) : null);
     }
 
     /// <summary>The bands of a plan's figures: a plan fits by construction, so every figure has one.</summary>
@@ -145,7 +150,7 @@ public static class RecommendationMapping
     private static RejectedResponse ToResponse(Rejection r) => new(
         r.Hardware.Gpu.Id,
         Node(r.Hardware),
-        Parallelism(r.Parallelism with { Data = r.Replicas }),
+        Parallelism(r.Parallelism with { Data = r.Replicas * r.Parallelism.AttentionData }),
         new PrecisionResponse(EnumText.Of(r.Weights), EnumText.Of(r.KvCache)),
         r.Replicas,
         EnumText.Of(r.Kind),
@@ -156,7 +161,7 @@ public static class RecommendationMapping
 
     private static PlanNodeResponse Node(HardwareOption h) => new(h.GpusPerNode, EnumText.Of(h.IntraNode), EnumText.Of(h.InterNode));
 
-    private static ParallelismResponse Parallelism(Parallelism p) => new(p.Tensor, p.Pipeline, p.Expert, p.Data);
+    private static ParallelismResponse Parallelism(Parallelism p) => EstimateMapping.ToResponse(p);
 
     private static double Round(double value) => Math.Round(value, 3);
 }

@@ -32,10 +32,10 @@ public sealed record RecommendationResponse(
 /// <param name="Rank">1 = best under the objective.</param>
 /// <param name="Gpu">GPU catalog id. Example: h100-sxm-80gb.</param>
 /// <param name="Node">The node shape and links assumed.</param>
-/// <param name="Parallelism">Degrees per replica; data = replicas.</param>
+/// <param name="Parallelism">Degrees as a request gives them: data = replicas × attentionData (every DP-attention rank).</param>
 /// <param name="Replicas">Independent replicas behind a load balancer. Example: 2.</param>
-/// <param name="TotalGpus">replicas × tensor × pipeline. Example: 8.</param>
-/// <param name="GpusPerReplica">tensor × pipeline. Example: 4.</param>
+/// <param name="TotalGpus">replicas × tensor × pipeline × attentionData. Example: 8.</param>
+/// <param name="GpusPerReplica">tensor × pipeline × attentionData. Example: 4.</param>
 /// <param name="Precision">Weight and KV-cache formats.</param>
 /// <param name="ConcurrencyPerReplica">Requests in flight per replica at the target load, from Little's law B = λ_replica × E2E(B). Example: 23.</param>
 /// <param name="RequestsPerSecondPerReplica">The load one replica carries, req/s. Example: 5.</param>
@@ -57,6 +57,9 @@ public sealed record RecommendationResponse(
 /// <param name="Warnings">The estimate's warnings.</param>
 /// <param name="Uncertainty">Error bands of the plan's latency and of the replica's throughput and memory at
 /// <c>concurrencyPerReplica</c>.</param>
+/// <param name="Disaggregation">The prefill and decode pools when the plan splits them (then parallelism, replicas, memory,
+/// communication and throughput are the decode pool's, totalGpus and the cost both pools'); null for an aggregated plan.</param>
+/// <param name="Speculative">The MTP speculation the plan runs and what it does at its batch; null without.</param>
 public sealed record RecommendationPlanResponse(
     int Rank,
     string Gpu,
@@ -83,7 +86,9 @@ public sealed record RecommendationPlanResponse(
     EngineArgsResponse EngineArgs,
     IReadOnlyList<string> Checklist,
     IReadOnlyList<string> Warnings,
-    PlanUncertaintyResponse Uncertainty);
+    PlanUncertaintyResponse Uncertainty,
+    DisaggregationResponse? Disaggregation,
+    SpeculativeResponse? Speculative);
 
 /// <summary>Error bands of a plan's figures (docs/calibration.md, "Error bands"): each latency's around the figure in <c>latency</c>
 /// (queueing included, scaled by the engine figure's band), the tails from their family's band.</summary>
@@ -125,13 +130,6 @@ public sealed record PlanLatencyResponse(double TtftMs, double QueueingMs, doubl
 /// <param name="InterNode">infiniband | infiniband-ndr | infiniband-hdr | roce | efa | tcpx | tcpxo | ethernet.</param>
 public sealed record PlanNodeResponse(int GpusPerNode, string IntraNode, string InterNode);
 
-/// <summary>Parallel degrees.</summary>
-/// <param name="Tensor">Tensor parallel. Example: 4.</param>
-/// <param name="Pipeline">Pipeline stages. Example: 1.</param>
-/// <param name="Expert">Expert parallel inside the tensor group (MoE). Example: 1.</param>
-/// <param name="Data">Replicas. Example: 2.</param>
-public sealed record ParallelismResponse(int Tensor, int Pipeline, int Expert, int Data);
-
 /// <summary>Numeric formats.</summary>
 /// <param name="Weights">Weight format. Example: bf16.</param>
 /// <param name="KvCache">KV-cache format (the engine's default for these weights). Example: bf16.</param>
@@ -147,7 +145,7 @@ public sealed record EngineArgsResponse(string? Vllm, string? Sglang, string? Tr
 /// <summary>A layout the search rejected.</summary>
 /// <param name="Gpu">GPU catalog id.</param>
 /// <param name="Node">The node shape and links assumed.</param>
-/// <param name="Parallelism">Degrees; data = the replica count the verdict is for.</param>
+/// <param name="Parallelism">Degrees; data = attentionData × the replica count the verdict is for.</param>
 /// <param name="Precision">Formats.</param>
 /// <param name="Replicas">The replica count the verdict is for (for SLO misses, the most the budget allows).</param>
 /// <param name="Reason">misses-tpot | misses-ttft | misses-throughput | spans-nodes | does-not-fit | unsupported-precision | unsupported-link | invalid-parallelism.</param>
@@ -173,6 +171,7 @@ public sealed record RejectedResponse(
 /// <param name="Tensor">Tensor parallel.</param>
 /// <param name="Pipeline">Pipeline stages.</param>
 /// <param name="Expert">Expert parallel.</param>
+/// <param name="AttentionData">DP-attention ranks per replica.</param>
 /// <param name="Concurrency">Requests in flight per replica.</param>
 /// <param name="OutputTokensPerSecondPerGpu">Replica output tokens/s over its GPUs (x axis). Example: 820.</param>
 /// <param name="OutputTokensPerSecondPerUser">1 / TPOT (y axis). Example: 45.</param>
@@ -184,6 +183,7 @@ public sealed record ParetoPointResponse(
     int Tensor,
     int Pipeline,
     int Expert,
+    int AttentionData,
     int Concurrency,
     double OutputTokensPerSecondPerGpu,
     double OutputTokensPerSecondPerUser,

@@ -32,11 +32,12 @@ public sealed record PercentileBandsResponse(FigureBandResponse P50, FigureBandR
 /// <param name="E2eMs">Band of <c>latency.e2eMs</c>.</param>
 /// <param name="TtftPercentilesMs">Bands of <c>latency.ttftPercentilesMs</c>, from TTFT's band.</param>
 /// <param name="TpotPercentilesMs">Bands of <c>latency.tpotPercentilesMs</c>, from TPOT's band.</param>
-/// <param name="OutputTokensPerSecond">Band of <c>throughput.outputTokensPerSecond</c> (the same relative band holds per GPU).</param>
+/// <param name="OutputTokensPerSecond">Band of <c>throughput.outputTokensPerSecond</c>.</param>
 /// <param name="OutputTokensPerSecondPerUser">Band of <c>throughput.outputTokensPerSecondPerUser</c>.</param>
 /// <param name="WeightsGiB">Band of <c>memory.perGpu.weightsGiB</c>.</param>
 /// <param name="KvCachePoolGiB">Band of <c>memory.perGpu.kvCachePoolGiB</c> (the same relative band holds for the token capacity).</param>
 /// <param name="ActivationsGiB">Band of <c>memory.perGpu.activationsGiB</c>.</param>
+/// <param name="OutputTokensPerSecondPerGpu">Band of <c>throughput.outputTokensPerSecondPerGpu</c> (the throughput band).</param>
 public sealed record UncertaintyResponse(
     FigureBandResponse? TtftMs,
     FigureBandResponse? TpotMs,
@@ -47,7 +48,8 @@ public sealed record UncertaintyResponse(
     FigureBandResponse? OutputTokensPerSecondPerUser,
     FigureBandResponse WeightsGiB,
     FigureBandResponse KvCachePoolGiB,
-    FigureBandResponse ActivationsGiB);
+    FigureBandResponse ActivationsGiB,
+    FigureBandResponse? OutputTokensPerSecondPerGpu);
 
 public static class BandMapping
 {
@@ -68,7 +70,8 @@ public static class BandMapping
 
     /// <summary>The bands of an estimate's figures, around the figures themselves; no latency or throughput bands where the
     /// deployment does not fit (the response has no such figures).</summary>
-    public static UncertaintyResponse ToUncertainty(this DeploymentEstimate estimate)
+    /// <param name="gpus">The GPUs the throughput is shared by (per-GPU figures).</param>
+    public static UncertaintyResponse ToUncertainty(this DeploymentEstimate estimate, int gpus)
     {
         ArgumentNullException.ThrowIfNull(estimate);
         var b = estimate.Bands;
@@ -85,7 +88,8 @@ public static class BandMapping
             runs ? b.Throughput.Around(p.OutputTokensPerSecondPerUser) : null,
             b.Weights.Around(m.Weights.GiB),
             b.KvCachePool.Around(m.KvCachePool.GiB),
-            b.Activations.Around(m.Activations.GiB));
+            b.Activations.Around(m.Activations.GiB),
+            runs ? b.Throughput.Around(p.OutputTokensPerSecond / gpus) : null);
     }
 
     private static double Round(double value) => Math.Round(value, 3);

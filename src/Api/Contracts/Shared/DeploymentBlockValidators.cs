@@ -14,6 +14,7 @@ public static class Limits
     public const int MaxPipeline = 256;
     public const int MaxExpert = 1024;
     public const int MaxData = 100_000;
+    public const int MaxAttentionData = 1024;
     public const int MaxGpusPerNode = 72;
     public const int MaxGpusPerReplica = 4096;
     public const int MaxNicsPerNode = 64;
@@ -55,6 +56,11 @@ public sealed class HardwareRequestValidator : AbstractValidator<HardwareRequest
 
 public sealed class ParallelismRequestValidator : AbstractValidator<ParallelismRequest>
 {
+    private static bool InRange(ParallelismRequest p) =>
+        p.Tensor is null or (>= 1 and <= Limits.MaxTensor) && p.Pipeline is null or (>= 1 and <= Limits.MaxPipeline)
+        && p.Expert is null or (>= 1 and <= Limits.MaxExpert) && p.Data is null or (>= 1 and <= Limits.MaxData)
+        && p.AttentionData is null or (>= 1 and <= Limits.MaxAttentionData) && p.RedundantExperts is null or (>= 0 and <= Limits.MaxExpert);
+
     public ParallelismRequestValidator()
     {
         RuleFor(p => p.Tensor).InclusiveBetween(1, Limits.MaxTensor).When(p => p.Tensor is not null)
@@ -65,9 +71,30 @@ public sealed class ParallelismRequestValidator : AbstractValidator<ParallelismR
             .WithMessage($"'expert' must be between 1 and {Limits.MaxExpert}.");
         RuleFor(p => p.Data).InclusiveBetween(1, Limits.MaxData).When(p => p.Data is not null)
             .WithMessage($"'data' must be between 1 and {Limits.MaxData}.");
-        RuleFor(p => (long)(p.Tensor ?? 1) * (p.Pipeline ?? 1)).LessThanOrEqualTo(Limits.MaxGpusPerReplica)
+        RuleFor(p => p.AttentionData).InclusiveBetween(1, Limits.MaxAttentionData).When(p => p.AttentionData is not null)
+            .WithMessage($"'attentionData' must be between 1 and {Limits.MaxAttentionData}.");
+        RuleFor(p => p.RedundantExperts).InclusiveBetween(0, Limits.MaxExpert).When(p => p.RedundantExperts is not null)
+            .WithMessage($"'redundantExperts' must be between 0 and {Limits.MaxExpert}.");
+        RuleFor(p => p.MoeExchange).Must(e => e is not (Domain.Moe.MoeExchange.None or Domain.Moe.MoeExchange.AllReduce)).When(p => p.MoeExchange is not null)
+            .WithMessage("'moeExchange' must be allgather-reducescatter, all-to-all or deepep (without DP attention the MoE layers all-reduce inside the tensor group anyway).");
+        RuleFor(p => (long)(p.Tensor ?? 1) * (p.Pipeline ?? 1) * (p.AttentionData ?? 1)).LessThanOrEqualTo(Limits.MaxGpusPerReplica)
             .WithName("tensor").OverridePropertyName("tensor")
-            .WithMessage($"tensor × pipeline must be at most {Limits.MaxGpusPerReplica} GPUs per replica.");
+            .WithMessage($"tensor × pipeline × attentionData must be at most {Limits.MaxGpusPerReplica} GPUs per replica.");
+
+        // Degrees that contradict one another whatever the model and engine (ParallelismRules.Structural): a 400 naming the
+        // field. What depends on the model or the engine is an estimate with fits: false and the engine's reason.
+        RuleFor(p => p).Custom((p, context) =>
+        {
+            if (!InRange(p))
+            {
+                return;
+            }
+
+            foreach (var problem in ParallelismRules.Structural(Estimates.EstimateMapping.ToDomain(p)))
+            {
+                context.AddFailure(problem.Field, problem.Message);
+            }
+        });
     }
 }
 

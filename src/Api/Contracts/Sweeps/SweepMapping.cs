@@ -1,7 +1,6 @@
 using Sizing.Api.Contracts.Estimates;
 using Sizing.Api.Contracts.Models;
 using Sizing.Domain.Catalog;
-using Sizing.Domain.Performance;
 
 namespace Sizing.Api.Contracts.Sweeps;
 
@@ -17,13 +16,11 @@ public static class SweepMapping
         foreach (var value in request.Vary.Values)
         {
             cancellation.ThrowIfCancellationRequested();
-            var input = SweepParameters.Apply(request.Base!, parameter, value).ToDomain(catalog, models);
-            var estimate = DeploymentEstimator.Estimate(input);
-            var e = estimate.ToResponse(input);
+            var e = SweepParameters.Apply(request.Base!, parameter, value).Estimate(catalog, models);
             var m = e.Memory;
             var u = e.Uncertainty;
             var t = e.Throughput;
-            var perGpu = t is null ? null : estimate.Bands.Throughput.Around(t.OutputTokensPerSecondPerGpu);
+            var perGpu = u.OutputTokensPerSecondPerGpu;
             points.Add(new SweepPointResponse(
                 value, e.Fits, e.Concurrency, e.Latency?.TtftMs, e.Latency?.TpotMs, e.Latency?.E2eMs,
                 t?.OutputTokensPerSecond, t?.OutputTokensPerSecondPerGpu, t?.OutputTokensPerSecondPerUser,
