@@ -81,8 +81,9 @@ public static class Fitter
         var loss = 0.0;
         foreach (var cell in cells)
         {
+            // A cell of fewer than ten rows weighs its share of ten: a handful of rows cannot outvote another engine's sweep.
             var sorted = cell.Select(i => errors[i]).Order().ToList();
-            loss += FidelityReport.Percentile(sorted, 0.5) + (0.5 * FidelityReport.Percentile(sorted, 0.9));
+            loss += Math.Min(1, sorted.Count / 10.0) * (FidelityReport.Percentile(sorted, 0.5) + (0.5 * FidelityReport.Percentile(sorted, 0.9)));
         }
 
         return loss;

@@ -209,8 +209,9 @@ public sealed class ContractTests(SizingApiFixture api)
         var bands = check.Schema("UncertaintyResponse");
         Assert.True(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("tpotMs")));
         Assert.True(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("ttftPercentilesMs")));
+        Assert.True(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("outputTokensPerSecondPerGpu")));
         Assert.False(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("weightsGiB")));
-        Assert.Equal(10, bands.GetProperty("required").GetArrayLength());
+        Assert.Equal(11, bands.GetProperty("required").GetArrayLength());
         // A plan fits by construction: every band of it is there, its p99 targets' included.
         var plan = check.Schema("PlanUncertaintyResponse");
         Assert.Equal(10, plan.GetProperty("required").GetArrayLength());
