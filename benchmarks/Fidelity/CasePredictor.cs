@@ -3,6 +3,7 @@ using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Units;
@@ -10,24 +11,36 @@ using Sizing.Domain.Units;
 namespace Sizing.Fidelity;
 
 /// <summary>A prediction for one case, or why none was made.</summary>
-public sealed record Prediction(CaseRow Case, string Family, double? Predicted, string? Refusal)
+/// <param name="Family">The metric family (<see cref="FigureFamily"/> names; <c>gemm</c> or <c>other</c> for rows not predicted).</param>
+/// <param name="Engine">The engine the figure is for, as error bands key it (collectives: the implementation).</param>
+/// <param name="GpuClass">Vendor and architecture of the row's GPU, e.g. <c>nvidia-hopper</c>; empty where the GPU is unknown.</param>
+/// <param name="Regime">The load regime or fabric the row exercises (<see cref="Regimes"/>).</param>
+public sealed record Prediction(CaseRow Case, string Family, double? Predicted, string? Refusal, string Engine, string GpuClass, string Regime)
 {
     public double? AbsolutePercentageError => Predicted is { } p ? Math.Abs(p - Case.Value) / Math.Abs(Case.Value) * 100 : null;
+
+    /// <summary>Measured over predicted, oriented as the family's band is: a bus-bandwidth row counts as its time (predicted over measured).</summary>
+    public double? Ratio => Predicted is { } p && p > 0 && Case.Value > 0
+        ? Case.Metric == "collective_busbw_GBps" ? p / Case.Value : Case.Value / p
+        : null;
 }
 
-/// <summary>Predicts each case through the domain services, mapping columns the way calibration/README.md describes.</summary>
+/// <summary>Predicts each case through the domain services, mapping columns the way docs/calibration.md describes.</summary>
 public static partial class CasePredictor
 {
+    /// <summary>Why a bus-bandwidth row printed as 0.00 is not scored.</summary>
+    public const string BelowPrecision = "measured 0.00 as printed: below the source's precision, no percentage error";
+
     public static string FamilyOf(string metric) => metric switch
     {
-        "tpot_ms" => "tpot",
-        "ttft_ms" => "ttft",
-        "e2e_ms" or "batch_e2e_ms" => "e2e",
-        "output_tok_s" or "output_tok_s_per_gpu" or "output_tok_s_per_user" => "throughput",
-        "collective_us" or "collective_busbw_GBps" => "collective",
-        "weights_gib_per_gpu" => "weights",
-        "kv_cache_gib_per_gpu" or "kv_capacity_tokens" or "max_concurrency" => "kv",
-        "activation_peak_gib" or "peak_torch_gib" or "non_torch_gib" => "activation",
+        "tpot_ms" => EnumText.Of(FigureFamily.Tpot),
+        "ttft_ms" => EnumText.Of(FigureFamily.Ttft),
+        "e2e_ms" or "batch_e2e_ms" => EnumText.Of(FigureFamily.E2e),
+        "output_tok_s" or "output_tok_s_per_gpu" or "output_tok_s_per_user" => EnumText.Of(FigureFamily.Throughput),
+        "collective_us" or "collective_busbw_GBps" => EnumText.Of(FigureFamily.Collective),
+        "weights_gib_per_gpu" => EnumText.Of(FigureFamily.Weights),
+        "kv_cache_gib_per_gpu" or "kv_capacity_tokens" or "max_concurrency" => EnumText.Of(FigureFamily.KvCache),
+        "activation_peak_gib" or "peak_torch_gib" or "non_torch_gib" => EnumText.Of(FigureFamily.Activation),
         "matmul_tflops" => "gemm",
         "hbm_bandwidth_GBps" => "membw",
         _ => "other",
@@ -35,47 +48,55 @@ public static partial class CasePredictor
 
     /// <param name="asUser">Send concurrency rows as a user who knows only the API contract would: N clients and continuous
     /// batching, without the run's length (the measured sets outside the repository are scored this way).</param>
-    public static Prediction Predict(CaseRow row, HardwareCatalog catalog, PerformanceAssumptions? assumptions = null, bool asUser = false)
+    public static Prediction Predict(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions? assumptions = null, bool asUser = false)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);
+        var a = assumptions ?? EstimatorAssumptions.Default;
         var family = FamilyOf(row.Metric);
+        var gpuClass = catalog.FindGpu(row["gpu_id"]) is { } known ? ErrorBands.GpuClass(known) : string.Empty;
+        var engine = row.Kind == "collective" ? EnumText.Of(ImplementationOf(row)) : EnumText.Of(EngineOf(row));
+        Prediction Answer(double? value, string? refusal, string regime) => new(row, family, value, refusal, engine, gpuClass, regime);
         try
         {
             return row.Kind switch
             {
-                "collective" => Collective(row, catalog, family),
-                "memory" or "serving" => Deployment(row, catalog, family, assumptions, asUser),
-                "gemm" => new Prediction(row, family, null, "a GEMM peak is a fact about the GPU (it bounds computeEfficiency), not a deployment prediction"),
-                "membw" => new Prediction(row, family, null, "a bandwidth measurement is a fact about the GPU (it bounds hbmEfficiency), not a deployment prediction"),
-                _ => new Prediction(row, family, null, $"unknown kind '{row.Kind}'"),
+                "collective" => Collective(row, catalog, a.Communication, Answer),
+                "memory" or "serving" => Deployment(row, catalog, a, asUser, Answer),
+                // GEMM and bandwidth peaks bound the engine efficiencies; they are facts about the GPU, not deployments.
+                "gemm" or "membw" => Answer(null, $"a {row.Kind} peak is a fact about the GPU (it bounds the engine efficiencies), not a deployment prediction", Regimes.GpuFact),
+                _ => Answer(null, $"unknown kind '{row.Kind}'", Regimes.Other),
             };
         }
         catch (UnknownIdException e)
         {
-            return new Prediction(row, family, null, e.Message);
+            return Answer(null, e.Message, Regimes.Other);
         }
     }
 
-    private static Prediction Collective(CaseRow row, HardwareCatalog catalog, string family)
+    /// <summary>The implementation a collective row ran: nccl-tests, torch.distributed and engines' NCCL paths are NCCL.</summary>
+    public static CollectiveImplementation ImplementationOf(CaseRow row)
     {
+        ArgumentNullException.ThrowIfNull(row);
+        return EnumText.Find<CollectiveImplementation>(row["engine"]) ?? CollectiveImplementation.Nccl;
+    }
+
+    private static Prediction Collective(CaseRow row, HardwareCatalog catalog, CommunicationAssumptions assumptions, Func<double?, string?, string, Prediction> answer)
+    {
+        var regime = Regimes.OfCollective(row, catalog);
+
         // nccl-tests prints busbw with two decimals: a small message's "0.00" is below the printed precision, not a zero
         // to compare against (its time row carries the measurement).
         if (row.Value == 0)
         {
-            return new Prediction(row, family, null, "measured 0.00 as printed: below the source's precision, no percentage error");
+            return answer(null, BelowPrecision, regime);
         }
 
-        var gpu = Gpu(row, catalog);
-        var count = row.Int("gpu_count") ?? 1;
-        var topology = Topology(row, gpu, count);
+        var (topology, count) = CollectiveTopology(row, catalog);
         var operation = EnumText.Find<CollectiveOperation>(row["operation"]) ?? CollectiveOperation.AllReduce;
-
-        // nccl-tests, torch.distributed and the engines' own kernels: anything but the custom kernel runs NCCL.
-        var implementation = EnumText.Find<CollectiveImplementation>(row["engine"]) ?? CollectiveImplementation.Nccl;
         var estimate = Collectives.Estimate(
-            operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), implementation, algorithm: ForcedAlgorithm(row));
-        return new Prediction(row, family, row.Metric == "collective_us" ? estimate.Time.Microseconds : estimate.BusBandwidth.GBps, null);
+            operation, topology, count, new Bytes(row.Long("message_bytes") ?? 0), ImplementationOf(row), assumptions, ForcedAlgorithm(row));
+        return answer(row.Metric == "collective_us" ? estimate.Time.Microseconds : estimate.BusBandwidth.GBps, null, regime);
     }
 
     /// <summary>The all-reduce algorithm a run forced with NCCL_ALGO (NVLSTree is NCCL's tree on NVLink-SHARP nodes).</summary>
@@ -91,10 +112,20 @@ public static partial class CasePredictor
     [GeneratedRegex(@"NCCL_ALGO=(\w+)")]
     private static partial Regex NcclAlgo();
 
-    private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, string family, PerformanceAssumptions? assumptions, bool asUser)
+    /// <summary>The topology and rank count of a collective row.</summary>
+    public static (Topology Topology, int GpuCount) CollectiveTopology(CaseRow row, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var gpu = Gpu(row, catalog);
+        var count = row.Int("gpu_count") ?? 1;
+        return (Topology(row, gpu, count), count);
+    }
+
+    private static Prediction Deployment(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions a, bool asUser, Func<double?, string?, string, Prediction> answer)
     {
         var input = Input(row, catalog, asUser);
-        var memory = MemoryEstimator.Estimate(input.Memory);
+        var memory = MemoryEstimator.Estimate(input.Memory, a.Memory);
         double? memoryFigure = row.Metric switch
         {
             "weights_gib_per_gpu" => memory.Weights.GiB,
@@ -108,15 +139,19 @@ public static partial class CasePredictor
         };
         if (memoryFigure is { } figure)
         {
-            return new Prediction(row, family, figure, null);
+            return answer(figure, null, Regimes.OfDeployment(row, input, null));
         }
 
-        if (!memory.Fits && row["batching"] != "static")
+        // The API answers a deployment past its capacity with a queue in the figures, and so does this: a closed loop of more
+        // clients than the KV pool holds is a measured regime, not a refusal. Only a deployment that leaves no KV cache at all
+        // (the engine would not start) is refused.
+        if (memory.KvCachePool.Value <= 0)
         {
-            return new Prediction(row, family, null, "the model predicts this deployment does not fit: " + string.Join("; ", memory.Reasons));
+            return answer(null, "the model predicts this deployment leaves no KV cache: " + string.Join("; ", memory.Reasons), Regimes.OfDeployment(row, input, null));
         }
 
-        var performance = PerformanceEstimator.Estimate(input, memory, assumptions);
+        var performance = PerformanceEstimator.Estimate(input, memory, a.Performance, a.Communication, a.Memory);
+        var regime = Regimes.OfDeployment(row, input, performance);
         var statistic = row["statistic"];
         double? value = row.Metric switch
         {
@@ -131,17 +166,18 @@ public static partial class CasePredictor
             _ => null,
         };
         return value is null
-            ? new Prediction(row, family, null, $"metric '{row.Metric}' is not predicted")
-            : new Prediction(row, family, value, null);
+            ? answer(null, $"metric '{row.Metric}' is not predicted", regime)
+            : answer(value, null, regime);
     }
 
     /// <summary>The estimate behind a row's prediction, spelled out for analysis.</summary>
-    public static string Explain(CaseRow row, HardwareCatalog catalog, PerformanceAssumptions? assumptions = null, bool asUser = false)
+    public static string Explain(CaseRow row, HardwareCatalog catalog, EstimatorAssumptions assumptions, bool asUser = false)
     {
         ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(assumptions);
         var input = Input(row, catalog, asUser);
-        var memory = MemoryEstimator.Estimate(input.Memory);
-        var p = PerformanceEstimator.Estimate(input, memory, assumptions);
+        var memory = MemoryEstimator.Estimate(input.Memory, assumptions.Memory);
+        var p = PerformanceEstimator.Estimate(input, memory, assumptions.Performance, assumptions.Communication, assumptions.Memory);
         var d = p.DecodeStep;
         var f = p.Prefill;
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -166,7 +202,7 @@ public static partial class CasePredictor
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);
-        var model = catalog.FindModel(row["model_id"])?.Architecture ?? throw new UnknownIdException($"unknown model '{row["model_id"]}'");
+        var model = Model(row, catalog);
         var gpu = Gpu(row, catalog);
         // attention_dp=true ("DEP n"): attention data-parallel over the n GPUs, experts over all of them.
         var parallelism = row.Note("attention_dp") == "true"
@@ -207,8 +243,7 @@ public static partial class CasePredictor
     }
 
     /// <summary>The engine release a row's notes name (vllm_version= / sglang_version=, or engine_version= on vLLM and SGLang
-    /// rows); a vLLM row that says only "V0" ran
-    /// the V0 engine; anything else (including "not stated") is the latest, as a caller who names no version gets.</summary>
+    /// rows); a vLLM row that says only "V0" ran the V0 engine; anything else (including "not stated") is the latest, as a caller who names no version gets.</summary>
     public static EngineVersion? VersionOf(CaseRow row, Engine engine)
     {
         ArgumentNullException.ThrowIfNull(row);
@@ -228,6 +263,17 @@ public static partial class CasePredictor
         ArgumentNullException.ThrowIfNull(row);
         return EnumText.Find<Engine>(row["engine"]) ?? Engine.Generic;
     }
+
+    /// <summary>The catalog model a row names, or null.</summary>
+    public static Sizing.Domain.Architecture.ModelArchitecture? ModelOrNull(CaseRow row, HardwareCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(catalog);
+        return catalog.FindModel(row["model_id"])?.Architecture;
+    }
+
+    private static Sizing.Domain.Architecture.ModelArchitecture Model(CaseRow row, HardwareCatalog catalog) =>
+        ModelOrNull(row, catalog) ?? throw new UnknownIdException($"unknown model '{row["model_id"]}'");
 
     private static GpuSpec Gpu(CaseRow row, HardwareCatalog catalog) =>
         catalog.FindGpu(row["gpu_id"]) ?? throw new UnknownIdException($"unknown GPU '{row["gpu_id"]}'");

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Sizing.Fidelity;
 
-/// <summary>One measured case: a row of shared/calibration/cases-public.csv (columns described in its README).</summary>
+/// <summary>One measured case: a row of a measured set (tests/Domain.Tests/TestData/cases-*.csv; columns in docs/calibration.md).</summary>
 public sealed partial record CaseRow(IReadOnlyDictionary<string, string> Fields)
 {
     public string this[string column] => Fields.TryGetValue(column, out var value) ? value.Trim() : string.Empty;
@@ -13,6 +13,26 @@ public sealed partial record CaseRow(IReadOnlyDictionary<string, string> Fields)
     public string Kind => this["kind"];
 
     public string Metric => this["metric"];
+
+    /// <summary>The source the row comes from, as cross-validation holds it out: its <c>source</c> up to the commit, version or
+    /// location notes that follow the path (" @…", " (…", ", …", "#issuecomment-…"); every file of one GitHub repository is one
+    /// source (<c>github owner/repo</c>), and a web page in several languages is one page.</summary>
+    /// <remarks>Rows of one source share a setup and an author: holding out one version of a table, one log of a benchmark
+    /// campaign or one translation of a page while the others train the fit would leak. An issue or pull-request thread is
+    /// its own source (its measurements come from the people in the thread, not from the repository).</remarks>
+    public string Document
+    {
+        get
+        {
+            var document = DocumentEnd().Split(this["source"], 2)[0].Trim();
+            if (RepositoryFile().Match(document) is { Success: true } repository)
+            {
+                return repository.Groups[1].Value;
+            }
+
+            return PageLanguage().Replace(document, "$1/", 1);
+        }
+    }
 
     public double Value => double.Parse(this["value"], CultureInfo.InvariantCulture);
 
@@ -34,6 +54,15 @@ public sealed partial record CaseRow(IReadOnlyDictionary<string, string> Fields)
 
     [GeneratedRegex(@"(?:^|[;\s])([a-z_]+)=([^;\s]+)")]
     private static partial Regex NoteSetting();
+
+    [GeneratedRegex(@" @| \(|, |#issuecomment-|#discussion_r|#pullrequestreview-")]
+    private static partial Regex DocumentEnd();
+
+    [GeneratedRegex(@"^(github [^/\s]+/[^/\s]+)(\s|$)")]
+    private static partial Regex RepositoryFile();
+
+    [GeneratedRegex(@"^(https?://[^/]+)/[a-z]{2}(?:-[a-z]{2,4})?/")]
+    private static partial Regex PageLanguage();
 }
 
 /// <summary>Reads RFC 4180 CSV (quoted fields may hold commas, quotes and newlines).</summary>

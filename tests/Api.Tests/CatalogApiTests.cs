@@ -37,8 +37,8 @@ public sealed class CatalogApiTests(SizingApiFixture fixture)
         var reply = await fixture.CreateClient().GetJsonAsync("/v1/models/llama-3-70b");
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
-        Assert.Equal(327_680, reply.Json.GetProperty("kvCacheBytesPerToken").GetInt64()); // formulas.md §2(a)
-        Assert.Equal(70.554e9, reply.Json.GetProperty("totalParameters").GetInt64(), 0.005 * 70.554e9); // formulas.md §1.1
+        Assert.Equal(327_680, reply.Json.GetProperty("kvCacheBytesPerToken").GetInt64()); // docs/formulas.md §2(a)
+        Assert.Equal(70.554e9, reply.Json.GetProperty("totalParameters").GetInt64(), 0.005 * 70.554e9); // docs/formulas.md §1.1
         Assert.Equal(8, reply.Json.GetProperty("architecture").GetProperty("numKeyValueHeads").GetInt32());
     }
 

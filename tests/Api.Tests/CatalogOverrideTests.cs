@@ -36,6 +36,33 @@ public sealed class CatalogOverrideTests : IDisposable
     }
 
     [Fact]
+    public async Task Estimate_OnAGpuClassNoMeasuredRowCovers_HasAWiderUncalibratedBand()
+    {
+        // An H100 in every figure but its vendor and architecture: the same predictions, but no measured row covers the class.
+        var path = WriteGpus(Gpu("acme-x1-80gb", gpu => { gpu["vendor"] = "acme"; gpu["architecture"] = "x1"; }));
+        await using var factory = SizingApiFixture.CreateFactory(new Dictionary<string, string?> { ["Catalog:GpuFiles:0"] = path });
+        using var client = factory.CreateClient();
+        const string body = """
+            { "model": "llama-3-70b", "hardware": { "gpu": "GPU", "gpusPerNode": 8, "intraNode": "nvswitch" }, "parallelism": { "tensor": 4 },
+              "workload": { "inputTokens": 2048, "outputTokens": 256, "concurrency": 64 }, "engine": "trtllm" }
+            """;
+
+        var known = (await client.PostAsync("/v1/estimates", body.Replace("GPU", "h100-sxm-80gb", StringComparison.Ordinal))).Json;
+        var unknown = (await client.PostAsync("/v1/estimates", body.Replace("GPU", "acme-x1-80gb", StringComparison.Ordinal))).Json;
+
+        var figure = known.GetProperty("throughput").GetProperty("outputTokensPerSecond").GetDouble();
+        Assert.Equal(figure, unknown.GetProperty("throughput").GetProperty("outputTokensPerSecond").GetDouble());
+        var knownBand = known.GetProperty("uncertainty").GetProperty("outputTokensPerSecond");
+        var unknownBand = unknown.GetProperty("uncertainty").GetProperty("outputTokensPerSecond");
+        Assert.True(knownBand.GetProperty("calibrated").GetBoolean());
+        Assert.False(unknownBand.GetProperty("calibrated").GetBoolean());
+        Assert.True(unknownBand.GetProperty("low").GetDouble() < knownBand.GetProperty("low").GetDouble());
+        Assert.True(unknownBand.GetProperty("high").GetDouble() > knownBand.GetProperty("high").GetDouble());
+        Assert.True(unknownBand.GetProperty("errorP90Pct").GetDouble() > knownBand.GetProperty("errorP90Pct").GetDouble());
+        Assert.Contains("acme-x1", unknownBand.GetProperty("basis").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InvalidOverrideFiles_StopTheHost_NamingFileEntryAndField()
     {
         var gpus = WriteGpus(Gpu("acme-bad-gpu", gpu => gpu["memoryBandwidthGBps"] = -1));

@@ -204,6 +204,24 @@ public sealed class ContractTests(SizingApiFixture api)
         Assert.True(OpenApiSchemaCheck.IsNullable(check.Schema("EstimateResponse").GetProperty("properties").GetProperty("latency")));
         Assert.False(OpenApiSchemaCheck.IsNullable(check.Schema("EstimateResponse").GetProperty("properties").GetProperty("memory")));
         Assert.Contains("pipeline", check.Schema("CommunicationResponse").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+
+        // Error bands: null exactly where their figure can be (latency and throughput of a deployment that does not fit).
+        var bands = check.Schema("UncertaintyResponse");
+        Assert.True(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("tpotMs")));
+        Assert.True(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("ttftPercentilesMs")));
+        Assert.True(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("outputTokensPerSecondPerGpu")));
+        Assert.False(OpenApiSchemaCheck.IsNullable(bands.GetProperty("properties").GetProperty("weightsGiB")));
+        Assert.Equal(11, bands.GetProperty("required").GetArrayLength());
+        // A plan fits by construction: every band of it is there, its p99 targets' included.
+        var plan = check.Schema("PlanUncertaintyResponse");
+        Assert.Equal(10, plan.GetProperty("required").GetArrayLength());
+        Assert.All(plan.GetProperty("properties").EnumerateObject(), p => Assert.False(OpenApiSchemaCheck.IsNullable(p.Value), p.Name));
+        Assert.All(check.Schema("PercentileBandsResponse").GetProperty("properties").EnumerateObject(), p => Assert.False(OpenApiSchemaCheck.IsNullable(p.Value), p.Name));
+        Assert.False(OpenApiSchemaCheck.IsNullable(check.Schema("EstimateResponse").GetProperty("properties").GetProperty("uncertainty")));
+        var point = check.Schema("SweepPointResponse").GetProperty("properties");
+        Assert.True(OpenApiSchemaCheck.IsNullable(point.GetProperty("tpotMsLow")));
+        Assert.False(OpenApiSchemaCheck.IsNullable(point.GetProperty("kvCachePoolGiBLow")));
+        Assert.False(OpenApiSchemaCheck.IsNullable(check.Schema("CollectiveResponse").GetProperty("properties").GetProperty("uncertainty")));
         Assert.Equal("object", check.Schema("HuggingFaceConfig").GetProperty("type").GetString());
     }
 
@@ -213,7 +231,12 @@ public sealed class ContractTests(SizingApiFixture api)
         { "estimateDeployment", "/v1/estimates", """{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 128, "outputTokens": 128 } }""" },
         { "estimateDeployment", "/v1/estimates", """{ "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 6 }, "workload": { "inputTokens": 128, "outputTokens": 128 } }""" },
         { "estimateDeployment", "/v1/estimates", """{ "model": "mixtral-8x7b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 4, "pipeline": 2, "expert": 2 }, "workload": { "inputTokens": 1024, "outputTokens": 128, "concurrency": 16 } }""" },
+        // Past the KV capacity (a queue in the load block), an open loop at a request rate, and a burst of a run's prompts.
+        { "estimateDeployment", "/v1/estimates", """{ "model": "llama-3-8b", "hardware": { "gpu": "l4" }, "workload": { "inputTokens": 2048, "outputTokens": 512, "concurrency": 256 } }""" },
+        { "estimateDeployment", "/v1/estimates", """{ "model": "llama-3-8b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 512, "outputTokens": 256, "arrival": "rate", "requestsPerSecond": 5, "numPrompts": 500 } }""" },
+        { "estimateDeployment", "/v1/estimates", """{ "model": "llama-3-8b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 512, "outputTokens": 256, "batching": "offline-max", "numPrompts": 1000 } }""" },
         { "estimateCollective", "/v1/collectives", OpenApiExamples.Collective },
+        { "recommendDeployments", "/v1/recommendations", """{ "model": "llama-3-8b", "hardware": { "gpus": ["h100-sxm-80gb"], "maxGpus": 8 }, "workload": { "inputTokens": 1024, "outputTokens": 256, "requestsPerSecond": 4 }, "slo": { "ttftP99Ms": 3000, "tpotP99Ms": 60 } }""" },
         { "recommendDeployments", "/v1/recommendations", OpenApiExamples.Recommendation },
         { "sweepEstimate", "/v1/sweeps", OpenApiExamples.Sweep },
         { "sweepEstimate", "/v1/sweeps", """{ "base": { "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "workload": { "inputTokens": 128, "outputTokens": 128 } }, "vary": { "parameter": "tensor", "values": [1, 3, 4] } }""" },

@@ -24,7 +24,7 @@ public sealed class EstimatesApiTests(SizingApiFixture fixture)
         Assert.True(json.GetProperty("fits").GetBoolean());
         Assert.Equal(64, json.GetProperty("concurrency").GetInt32());
         var perGpu = json.GetProperty("memory").GetProperty("perGpu");
-        Assert.Equal(32.86, perGpu.GetProperty("weightsGiB").GetDouble(), 0.05); // 141.11 GB / 4 (formulas.md §3)
+        Assert.Equal(32.86, perGpu.GetProperty("weightsGiB").GetDouble(), 0.05); // 141.11 GB / 4 (docs/formulas.md §3)
         Assert.Equal(81_920, json.GetProperty("memory").GetProperty("kvCacheBytesPerTokenPerGpu").GetDouble()); // 80 KiB at TP 4
         var total = perGpu.GetProperty("weightsGiB").GetDouble() + perGpu.GetProperty("kvCacheGiB").GetDouble()
             + perGpu.GetProperty("activationsGiB").GetDouble() + perGpu.GetProperty("runtimeOverheadGiB").GetDouble();

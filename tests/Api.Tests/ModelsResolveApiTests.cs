@@ -19,7 +19,7 @@ public sealed class ModelsResolveApiTests(SizingApiFixture fixture)
         var reply = await fixture.CreateClient().PostAsync(Route, config);
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
-        Assert.Equal(8.03e9, reply.Json.GetProperty("totalParameters").GetInt64(), 0.005 * 8.03e9); // formulas.md §1.1
+        Assert.Equal(8.03e9, reply.Json.GetProperty("totalParameters").GetInt64(), 0.005 * 8.03e9); // docs/formulas.md §1.1
         Assert.Equal(131_072, reply.Json.GetProperty("kvCacheBytesPerToken").GetInt64());          // 2·32·8·128·2 B
         Assert.Equal("gqa", reply.Json.GetProperty("architecture").GetProperty("attention").GetString());
     }
@@ -39,7 +39,7 @@ public sealed class ModelsResolveApiTests(SizingApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         Assert.Equal(671.0e9, reply.Json.GetProperty("totalParameters").GetInt64(), 0.005 * 671.0e9); // DeepSeek README_WEIGHTS: 671B
-        Assert.Equal(70_272, reply.Json.GetProperty("kvCacheBytesPerToken").GetInt64());               // 61·576·2 B (formulas.md §1.2)
+        Assert.Equal(70_272, reply.Json.GetProperty("kvCacheBytesPerToken").GetInt64());               // 61·576·2 B (docs/formulas.md §1.2)
         Assert.Equal("mla", reply.Json.GetProperty("architecture").GetProperty("attention").GetString());
     }
 

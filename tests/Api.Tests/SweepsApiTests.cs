@@ -39,7 +39,7 @@ public sealed class SweepsApiTests(SizingApiFixture fixture)
     [Fact]
     public async Task Post_PipelineSweep_NeverLowersTpot()
     {
-        // One request in flight: a token's latency (formulas.md §1.8). Concurrency must be fixed, or each point runs at its own
+        // One request in flight: a token's latency (docs/formulas.md §1.8). Concurrency must be fixed, or each point runs at its own
         // KV-limited maximum; at high concurrency the extra stages' GPUs also share the prompt work mixed into each step.
         const string fixedLoad = """
             { "model": "llama-3-70b", "hardware": { "gpu": "h100-sxm-80gb" }, "parallelism": { "tensor": 4 },
@@ -51,7 +51,7 @@ public sealed class SweepsApiTests(SizingApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, status);
         var tpot = root.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("tpotMs").GetDouble()).ToList();
-        // A token still crosses every layer, plus the hops (formulas.md §1.8): PP adds memory and throughput, not speed.
+        // A token still crosses every layer, plus the hops (docs/formulas.md §1.8): PP adds memory and throughput, not speed.
         Assert.True(tpot[1] >= tpot[0] && tpot[2] >= tpot[1], string.Join(", ", tpot));
     }
 

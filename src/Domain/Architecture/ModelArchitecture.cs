@@ -123,7 +123,7 @@ public sealed record ModelArchitecture
     public bool IsMoe => Moe is not null;
 
     /// <summary>KV elements one token stores in one layer, over all KV heads (MLA: latent plus rope key).</summary>
-    /// <remarks>GQA/MHA: 2·nkv·d (formulas.md §1.2). MLA: kv_lora_rank + qk_rope_head_dim (DeepSeek-V3 model.py).</remarks>
+    /// <remarks>GQA/MHA: 2·nkv·d (docs/formulas.md §1.2). MLA: kv_lora_rank + qk_rope_head_dim (DeepSeek-V3 model.py).</remarks>
     public long KvElementsPerTokenPerLayer => Mla is { } mla
         ? mla.KvLoraRank + mla.QkRopeHeadDim
         : 2L * KvHeads * HeadDim;
@@ -133,7 +133,7 @@ public sealed record ModelArchitecture
         new(checked((long)Math.Round(KvElementsPerTokenPerLayer * Layers * kvPrecision.BytesPerElement())));
 
     /// <summary>KV heads each TP rank stores: vLLM shards heads and replicates them once TP exceeds them.</summary>
-    /// <remarks><c>num_kv_heads = max(1, nkv // tp)</c>, vllm/model_executor/models/llama.py (formulas.md §1.2). MLA keeps its single latent on every rank.</remarks>
+    /// <remarks><c>num_kv_heads = max(1, nkv // tp)</c>, vllm/model_executor/models/llama.py (docs/formulas.md §1.2). MLA keeps its single latent on every rank.</remarks>
     public int KvHeadsPerRank(int tensorParallel) => Math.Max(1, KvHeads / tensorParallel);
 
     /// <summary>KV elements one token stores per layer on one TP rank.</summary>

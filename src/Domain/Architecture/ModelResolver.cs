@@ -9,7 +9,7 @@ public sealed record ModelResolution(ModelArchitecture? Architecture, IReadOnlyL
 
 /// <summary>Derives a <see cref="ModelArchitecture"/> (parameter counts, KV layout) from a Hugging Face <c>config.json</c>.</summary>
 /// <remarks>
-/// Counting follows formulas.md §1.1: embedding V·h, LM head V·h unless tied, attention h·nq·d + 2·h·nkv·d + nq·d·h,
+/// Counting follows docs/formulas.md §1.1: embedding V·h, LM head V·h unless tied, attention h·nq·d + 2·h·nkv·d + nq·d·h,
 /// gated FFN 3·h·I (2·h·I for GELU MLPs), MoE E·3·h·I_moe plus shared experts and an h·E router, MLA per DeepSeek-V3
 /// inference/model.py, norms h (RMSNorm) or 2·h (LayerNorm) each. Family quirks (Qwen2 QKV bias, Qwen3/Gemma-3 QK-norm,
 /// Gemma's four norms, gpt-oss biases and sinks, Falcon's parallel block, GPT-J's biases, GPT-3's learned positions)

@@ -5,7 +5,7 @@ namespace Sizing.Domain.Communication;
 
 /// <summary>Alpha-beta estimates of NCCL-style collectives over a GPU topology.</summary>
 /// <remarks>
-/// <c>t = α + f·S / (B·η(S))</c> (formulas.md §1.6): α is launch latency plus per-step latency for the steps of the
+/// <c>t = α + f·S / (B·η(S))</c> (docs/formulas.md §1.6): α is launch latency plus per-step latency for the steps of the
 /// algorithm on each level; f the nccl-tests bus factor; B the plateau busbw of the slowest level; η the size ramp of
 /// <see cref="CommunicationAssumptions"/>. A group that spans nodes runs NCCL's ring or tree, whichever NCCL's own
 /// model (α + S/B, NVIDIA/nccl src/graph/tuning.cc) finds faster, unless the caller forces one as NCCL_ALGO does.
@@ -289,6 +289,13 @@ public static class Collectives
             _ => interconnect.PcieGBpsPerDirection,
         };
         return (profile, profile.BusBandwidthEfficiency * lineRate);
+    }
+
+    /// <summary>The link the ranks of one node actually use for a group of <paramref name="gpuCount"/> (a bridge beyond a pair is PCIe).</summary>
+    public static IntraNodeLink LinkUsed(Topology topology, int gpuCount)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        return EffectiveLink(topology, topology.GpusPerNodeFor(gpuCount));
     }
 
     private static IntraNodeLink EffectiveLink(Topology topology, int perNode)

@@ -1,51 +1,53 @@
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
+using Sizing.Domain.Performance;
 
 namespace Sizing.Domain.Communication;
 
 /// <summary>
-/// The fitted and assumed constants of the collective model. Every value names its source; <see cref="Default"/> is
-/// what the service uses, and callers may pass a modified copy (<c>Default with { ... }</c>) to explore other hardware.
+/// The fitted, measured and assumed constants of the collective model. Every value names its basis and source;
+/// <see cref="Default"/> is what the service uses, and callers may pass a modified copy (<c>Default with { ... }</c>) to
+/// explore other hardware. The initialisers of fitted constants (<see cref="FittedParameters"/>) are priors: every value
+/// read off a row the fidelity program scores is refitted there, so cross-validation can hold that row's source out.
 /// </summary>
 /// <remarks>
 /// The model is alpha-beta with a size ramp: <c>t = α + f·S / (B·η(S))</c>, where α = launch + steps × step latency,
 /// f is the nccl-tests bus factor, B the plateau busbw of the slowest level, and
 /// <c>η(S) = 1 / (1 + (S½ / S)^p)</c> with the half-bandwidth size <c>S½ = κ·α·B</c> (a bandwidth-delay product).
-/// κ and p were fitted to the stas00/ml-engineering 8×H200 busbw curve (32 KiB … 16 GiB) and the 4×8 B200 curve.
+/// κ and p are fitted to the NVSwitch rows of the measured sets (stas00/ml-engineering 8×H200 and 4×8 B200 busbw curves among them).
 /// </remarks>
 public sealed record CommunicationAssumptions
 {
     /// <summary>The constants the service uses.</summary>
-    public static CommunicationAssumptions Default { get; } = new();
+    public static CommunicationAssumptions Default => EstimatorAssumptions.Default.Communication;
 
     /// <summary>Fixed cost of one NCCL collective (kernel launch, first synchronisation), µs.</summary>
-    /// <remarks>nccl#1259: 2×H100 NVLSTree with CUDA graphs ≈ 6 µs = launch + 2 steps of 1 µs.</remarks>
-    public double NcclLaunchLatencyUs { get; init; } = 4.0;
+    /// <remarks>Prior 5 µs; fitted (nccl#1259: 2×H100 NVLSTree with CUDA graphs ≈ 6 µs = launch + 2 steps).</remarks>
+    public double NcclLaunchLatencyUs { get; init; } = 5.0;
 
-    /// <summary>NVSwitch (HGX/DGX): 1 µs per step; ring busbw plateau 370 of 450 GB/s NVLink4 line rate.</summary>
+    /// <summary>NVSwitch (HGX/DGX): step latency prior 1.5 µs, fitted; ring busbw plateau 370 of 450 GB/s NVLink4 line rate (measured).</summary>
     /// <remarks>
-    /// Step: 8×H200 32 KiB all-reduce ≈ 17.9 µs (stasnet-002, nccl-tests) = 4 µs + 14 ring steps. Efficiency: sjeaugey in
-    /// nccl-tests#212, "450GB/s is the line rate… NCCL can get an effective NVLink bandwidth of 370GB/s".
+    /// Efficiency: sjeaugey in nccl-tests#212, "450GB/s is the line rate… NCCL can get an effective NVLink bandwidth of 370GB/s".
     /// </remarks>
-    public LinkProfile NvSwitch { get; init; } = new(1.0, 370.0 / 450.0);
+    public LinkProfile NvSwitch { get; init; } = new(1.5, 370.0 / 450.0);
 
-    /// <summary>NVLink bridge pair of NVLink3 (Ampere) GPUs: 208 of 300 GB/s.</summary>
-    /// <remarks>nccl-tests#178: A100 pair on NV12, busbw 208 GB/s.</remarks>
-    public LinkProfile NvLinkBridgeAmpere { get; init; } = new(1.0, 208.0 / 300.0);
+    /// <summary>NVLink bridge pair of NVLink3 (Ampere) GPUs: 1 µs per step [A]; efficiency prior 0.75, fitted (nccl-tests#178: 208 of 300 GB/s).</summary>
+    public LinkProfile NvLinkBridgeAmpere { get; init; } = new(1.0, 0.75);
 
-    /// <summary>NVLink bridge pair of NVLink4 (H100 PCIe / H100 NVL) GPUs: 116 of 300 GB/s.</summary>
-    /// <remarks>nccl-tests#194: 2×H100 PCIe with NVLink bridge, busbw 115.4–116.3 GB/s at 1–4 GiB.</remarks>
-    public LinkProfile NvLinkBridgeHopper { get; init; } = new(1.0, 116.0 / 300.0);
+    /// <summary>NVLink bridge pair of NVLink4 (H100 PCIe / H100 NVL) GPUs: 1 µs per step [A]; efficiency prior 0.75, fitted
+    /// (nccl-tests#194: busbw 115.4–116.3 of 300 GB/s at 1–4 GiB).</summary>
+    public LinkProfile NvLinkBridgeHopper { get; init; } = new(1.0, 0.75);
 
-    /// <summary>PCIe peer-to-peer under one socket: 2.7 µs per step, 80 % of the x16 line rate.</summary>
+    /// <summary>PCIe peer-to-peer under one socket: 2.7 µs per step (measured); efficiency prior 0.75, fitted.</summary>
     /// <remarks>
     /// Step: nccl#1530, 8×RTX 4090 tree all-reduce of 8 B = 42.6 µs ≈ 4 µs + 14 × 2.7 µs. Efficiency: tinygrad
-    /// tinybox 6×RTX 4090 (P2P driver) 32 MiB busbw 24.6 GB/s on Gen4 (32 GB/s) near the plateau.
+    /// tinybox 6×RTX 4090 (P2P driver) reads 32 MiB busbw 24.6 GB/s on Gen4 (32 GB/s).
     /// </remarks>
-    public LinkProfile Pcie { get; init; } = new(2.7, 0.80);
+    public LinkProfile Pcie { get; init; } = new(2.7, 0.75);
 
-    /// <summary>PCIe across CPU sockets (topo SYS): 3.5 µs per step [A], 62.5 % of the x16 line rate.</summary>
-    /// <remarks>nccl-tests#178 (as recorded in gpus.json): A100 pair across sockets ≈ 20 GB/s busbw on Gen4; step latency [A].</remarks>
-    public LinkProfile PcieCrossSocket { get; init; } = new(3.5, 0.625);
+    /// <summary>PCIe across CPU sockets (topo SYS): 3.5 µs per step [A]; efficiency prior 0.6, fitted.</summary>
+    /// <remarks>nccl-tests#178 (as recorded in gpus.json): A100 pair across sockets ≈ 20 GB/s busbw on Gen4.</remarks>
+    public LinkProfile PcieCrossSocket { get; init; } = new(3.5, 0.6);
 
     /// <summary>AMD XGMI full mesh: 1.5 µs per step [A]; 72 % of the per-peer links a rank's group can use.</summary>
     /// <remarks>
@@ -83,55 +85,54 @@ public sealed record CommunicationAssumptions
     public long NvlsMinBytes { get; init; } = 2L << 20;
 
     /// <summary>κ: the half-bandwidth size as a multiple of α × plateau busbw.</summary>
-    /// <remarks>Fitted: 8×H200 stasnet curve (S½ ≈ 18 µs × 480 GB/s ≈ 8.6 MB) and 4×8 B200 curve (≈ 100 µs × 377 GB/s).</remarks>
+    /// <remarks>Prior 1; fitted (8×H200 stasnet curve: S½ ≈ 18 µs × 480 GB/s ≈ 8.6 MB).</remarks>
     public double RampLatencyMultiple { get; init; } = 1.0;
 
     /// <summary>p: steepness of the ramp η(S) = 1 / (1 + (S½/S)^p); must stay ≤ 1 so time grows with size.</summary>
-    /// <remarks>Fitted to the same curves (busbw within 5 % at 16 MiB … 16 GiB on 8×H200).</remarks>
-    public double RampExponent { get; init; } = 0.6;
+    /// <remarks>Prior 0.7; fitted to the same rows.</remarks>
+    public double RampExponent { get; init; } = 0.7;
 
-    /// <summary>InfiniBand NDR, one 400 Gb/s NIC per GPU: 14 µs per inter-node step, 94 % of line rate.</summary>
+    /// <summary>InfiniBand NDR, one 400 Gb/s NIC per GPU (measured); step latency prior 10 µs [A] and efficiency prior 0.85 [A], fitted.</summary>
     /// <remarks>
-    /// NICs: DGX/HGX H100 and B200 carry eight ConnectX-7 400 Gb/s ports for the compute fabric, one per GPU. Step:
-    /// nccl#1244, 2×8 H20 over CX7 NDR with NVLSTree, tiny all-reduce 46.5 µs ≈ 4 µs + 2 × 7 × 1 µs + 2 × 14 µs. Efficiency:
-    /// 4×8 B200 all-reduce busbw 377 GB/s at 16 GiB (stasnet-027) = 8 × 47 GB/s per NIC.
+    /// NICs: DGX/HGX H100 and B200 carry eight ConnectX-7 400 Gb/s ports for the compute fabric, one per GPU. Among the rows
+    /// the step and efficiency are fitted to: nccl#1244 (2×8 H20 over CX7 NDR with NVLSTree, tiny all-reduce 46.5 µs) and the
+    /// 4×8 B200 curve (stasnet-027: all-reduce busbw 377 GB/s at 16 GiB = 8 × 47 GB/s per NIC).
     /// </remarks>
-    public FabricProfile InfiniBandNdr { get; init; } = new(14.0, 400.0, null, 0.94);
+    public FabricProfile InfiniBandNdr { get; init; } = new(10.0, 400.0, null, 0.85);
 
-    /// <summary>InfiniBand HDR, one 200 Gb/s NIC per GPU: NDR's step latency and efficiency [A].</summary>
-    /// <remarks>NICs: DGX A100 carries eight ConnectX-6 HDR 200 Gb/s ports for the compute fabric. Step and efficiency as NDR [A].</remarks>
-    public FabricProfile InfiniBandHdr { get; init; } = new(14.0, 200.0, null, 0.94);
+    /// <summary>InfiniBand HDR, one 200 Gb/s NIC per GPU (measured); step latency and efficiency as NDR's fit [A].</summary>
+    /// <remarks>NICs: DGX A100 carries eight ConnectX-6 HDR 200 Gb/s ports for the compute fabric. Step and efficiency are set
+    /// with NDR's (<see cref="FittedParameters"/>): no row measures HDR alone.</remarks>
+    public FabricProfile InfiniBandHdr { get; init; } = new(10.0, 200.0, null, 0.85);
 
-    /// <summary>RoCE v2, one 400 Gb/s NIC per GPU: 16 µs per step [A], 85 % of line rate [A].</summary>
+    /// <summary>RoCE v2, one 400 Gb/s NIC per GPU [A]; step latency prior 16 µs [A] and efficiency prior 0.85 [A], fitted.</summary>
     /// <remarks>
-    /// Planning values. Ring runs with unstated NIC speeds land at 0.87–0.92 of 8 × 400 Gb/s (128×8 H100, ncclt322-010;
-    /// 2–8×8 MI325X, hisorccl-030…040), i.e. at or above this assumption if their NICs are 400 Gb/s.
+    /// Ring runs with unstated NIC speeds land at 0.87–0.92 of 8 × 400 Gb/s (128×8 H100, ncclt322-010; 2–8×8 MI325X,
+    /// hisorccl-030…040), i.e. at or above the prior if their NICs are 400 Gb/s.
     /// </remarks>
     public FabricProfile Roce { get; init; } = new(16.0, 400.0, null, 0.85);
 
-    /// <summary>AWS EFA: p5.48xlarge shape, 32 × 100 Gb/s per node; 16 µs per step; 62 % of line rate.</summary>
+    /// <summary>AWS EFA: p5.48xlarge shape, 32 × 100 Gb/s per node (measured); 16 µs per step (measured prior), efficiency prior 0.85 [A]; both fitted.</summary>
     /// <remarks>
-    /// NICs: AWS EC2 docs, p5.48xlarge 3200 Gb/s over 32 EFA network cards. Step: dstack#3961, 2 × p6-b200 (EFA v4) 8 B
-    /// all-reduce 50.6 µs ≈ 18 µs inside the nodes + 2 × 16 µs. Efficiency: nccl#527, p4d (4 × 100 Gb/s EFA v1, NCCL 2.9)
-    /// ring busbw 31.8 and 29.6 of 50 GB/s at 3 and 4 nodes, the only bandwidth-bound EFA run found; newer EFA generations
-    /// may do better.
+    /// NICs: AWS EC2 docs, p5.48xlarge 3200 Gb/s over 32 EFA network cards. Step prior: dstack#3961, 2 × p6-b200 (EFA v4) 8 B
+    /// all-reduce 50.6 µs ≈ 18 µs inside the nodes + 2 × 16 µs. The efficiency is fitted to nccl#527 (p4d, 4 × 100 Gb/s EFA
+    /// v1, NCCL 2.9: ring busbw 31.8 and 29.6 of 50 GB/s at 3 and 4 nodes), the only bandwidth-bound EFA run found; newer EFA
+    /// generations may do better.
     /// </remarks>
-    public FabricProfile Efa { get; init; } = new(16.0, 100.0, 32, 0.62);
+    public FabricProfile Efa { get; init; } = new(16.0, 100.0, 32, 0.85);
 
-    /// <summary>GPUDirect-TCPX (GCP A3 High): 4 × 200 Gb/s per node, 59 µs per step, 90 % of line rate.</summary>
+    /// <summary>GPUDirect-TCPX (GCP A3 High): 4 × 200 Gb/s per node (measured); step latency prior 30 µs [A] and efficiency prior 0.85 [A], fitted.</summary>
     /// <remarks>
-    /// NICs: A3 High gives the GPUs four 200 Gb/s NICs (eth1–eth4 in the GKE nccl-test chart, gcpa3 rows). Efficiency:
-    /// gcpa3-010, NCCL_ALGO=Ring at 8 GiB, busbw 89.5 of 100 GB/s; a3mega-012, 2-node tree, 338.8 = 0.90 × 1.875 × 200
-    /// GB/s. Step: a3mega-001, 2×8 H100 8 B all-reduce 135.8 µs ≈ 18 µs inside the nodes + 2 × 59 µs (a TCPXO run; TCPX
-    /// assumed alike).
+    /// NICs: A3 High gives the GPUs four 200 Gb/s NICs (eth1–eth4 in the GKE nccl-test chart, gcpa3 rows). Step and efficiency
+    /// are fitted with TCPXO's to the GCP rows (gcpa3: NCCL_ALGO=Ring at 8 GiB, busbw 89.5 of 100 GB/s; a3mega: 2×8 H100 8 B
+    /// all-reduce 135.8 µs, 2-node tree 338.8 GB/s).
     /// </remarks>
-    public FabricProfile Tcpx { get; init; } = new(59.0, 200.0, 4, 0.90);
+    public FabricProfile Tcpx { get; init; } = new(30.0, 200.0, 4, 0.85);
 
-    /// <summary>GPUDirect-TCPXO (GCP A3 Mega): 8 × 200 Gb/s per node, 59 µs per step, 90 % of line rate.</summary>
-    /// <remarks>NICs: A3 Mega, eight 200 Gb/s NICs for the GPUs. Step and efficiency: as <see cref="Tcpx"/> (a3mega-001/012, gcpa3-010).</remarks>
-    public FabricProfile Tcpxo { get; init; } = new(59.0, 200.0, 8, 0.90);
+    /// <summary>GPUDirect-TCPXO (GCP A3 Mega): 8 × 200 Gb/s per node (measured); step latency and efficiency as <see cref="Tcpx"/>'s fit [A].</summary>
+    public FabricProfile Tcpxo { get; init; } = new(30.0, 200.0, 8, 0.85);
 
-    /// <summary>Plain Ethernet over NCCL sockets: one 100 GbE NIC per node [A], 30 µs per step [A], 70 % of line rate [A].</summary>
+    /// <summary>Plain Ethernet over NCCL sockets: one 100 GbE NIC per node [A]; step latency prior 30 µs [A] and efficiency prior 0.7 [A], fitted.</summary>
     public FabricProfile Ethernet { get; init; } = new(30.0, 100.0, 1, 0.70);
 
     /// <summary>Share of the intra-node ring bandwidth NCCL's (non-NVLS) tree all-reduce reaches inside a node.</summary>
@@ -148,29 +149,28 @@ public sealed record CommunicationAssumptions
 
     /// <summary>Share of a GPU's network bandwidth one NCCL point-to-point connection reaches (send-recv across nodes).</summary>
     /// <remarks>
-    /// Measured on one cluster: 10 nodes × 1 H100, sendrecv_perf busbw 24.9 GB/s (xxrjun1-018) against 48.9 GB/s for
-    /// all_reduce_perf on the same NICs (xxrjun1-006): NCCL spreads a peer connection over few channels
-    /// (NCCL_NCHANNELS_PER_NET_PEER), a collective over all of them. One source; an assumption elsewhere.
+    /// Prior 1 [A] (a peer connection as fast as a collective); fitted to the send-recv rows that span nodes. One cluster shows
+    /// the gap: 10 nodes × 1 H100, sendrecv_perf busbw 24.9 GB/s (xxrjun1-018) against 48.9 GB/s for all_reduce_perf on the
+    /// same NICs (xxrjun1-006): NCCL spreads a peer connection over few channels (NCCL_NCHANNELS_PER_NET_PEER), a collective
+    /// over all of them.
     /// </remarks>
-    public double NetworkPeerToPeerShare { get; init; } = 0.5;
+    public double NetworkPeerToPeerShare { get; init; } = 1.0;
 
     /// <summary>Fixed cost of one custom all-reduce kernel, µs.</summary>
-    /// <remarks>
-    /// sglang PR #2904 (H100, no CUDA graph): 3.7 µs for the optimised (TensorRT-LLM-derived) kernel at 2 ranks, against
-    /// 9.5 µs for the older vLLM kernel; fitted to the whole table, which lands on the optimised kernel.
-    /// </remarks>
-    public double CustomAllReduceLaunchLatencyUs { get; init; } = 3.4;
+    /// <remarks>Prior 5 µs; fitted to the custom-kernel rows (sglang PR #2904, H100 without CUDA graphs: 3.7 µs for the optimised
+    /// kernel at 2 ranks, 9.5 µs for the older vLLM kernel).</remarks>
+    public double CustomAllReduceLaunchLatencyUs { get; init; } = 5.0;
 
     /// <summary>Extra custom all-reduce latency per peer rank, µs (barrier flags written to every peer).</summary>
-    /// <remarks>sglang PR #2904: 512 B optimised 3.7 / 4.8 / 5.9 µs at 2 / 4 / 8 ranks.</remarks>
-    public double CustomAllReducePerPeerLatencyUs { get; init; } = 0.33;
+    /// <remarks>Prior 0.5 µs; fitted (sglang PR #2904: 512 B optimised 3.7 / 4.8 / 5.9 µs at 2 / 4 / 8 ranks).</remarks>
+    public double CustomAllReducePerPeerLatencyUs { get; init; } = 0.5;
 
     /// <summary>Half-bandwidth size of the custom kernel: it reaches half the NVLink ring plateau only here.</summary>
-    /// <remarks>Fitted to sglang PR #2904 (≈ 60 GB/s busbw at 256 KiB–1 MiB for 2–8 ranks, i.e. far below plateau).</remarks>
-    public long CustomAllReduceHalfBandwidthBytes { get; init; } = 64L << 20;
+    /// <remarks>Prior 16 MiB; fitted (sglang PR #2904: ≈ 60 GB/s busbw at 256 KiB–1 MiB for 2–8 ranks, far below plateau).</remarks>
+    public long CustomAllReduceHalfBandwidthBytes { get; init; } = 16L << 20;
 
-    /// <summary>Ramp steepness of the custom kernel.</summary>
-    public double CustomAllReduceRampExponent { get; init; } = 0.35;
+    /// <summary>Ramp steepness of the custom kernel (prior 0.5; fitted).</summary>
+    public double CustomAllReduceRampExponent { get; init; } = 0.5;
 
     /// <summary>Largest buffer engines send through the custom kernel.</summary>
     /// <remarks>vLLM <c>CustomAllreduce(max_size=8192 * 1024)</c>; SGLang uses the same default.</remarks>
@@ -208,6 +208,18 @@ public sealed record CommunicationAssumptions
         IntraNodeLink.Xgmi => Xgmi,
         IntraNodeLink.PcieHostStaged => PcieHostStaged,
         _ => Pcie,
+    };
+
+    /// <summary>A copy with <paramref name="link"/>'s fabric profile replaced.</summary>
+    public CommunicationAssumptions With(InterNodeLink link, FabricProfile profile) => link switch
+    {
+        InterNodeLink.InfiniBandHdr => this with { InfiniBandHdr = profile },
+        InterNodeLink.Roce => this with { Roce = profile },
+        InterNodeLink.Efa => this with { Efa = profile },
+        InterNodeLink.Tcpx => this with { Tcpx = profile },
+        InterNodeLink.Tcpxo => this with { Tcpxo = profile },
+        InterNodeLink.Ethernet => this with { Ethernet = profile },
+        _ => this with { InfiniBandNdr = profile },
     };
 
     /// <summary>The profile of an inter-node fabric class (<c>infiniband</c> is the NDR class).</summary>
@@ -254,58 +266,72 @@ public sealed record CommunicationAssumptions
         _ => EnumText.Of(link),
     };
 
-    private static string FabricKey(InterNodeLink link) => link == InterNodeLink.InfiniBand ? "infiniband-ndr" : EnumText.Of(link);
+    /// <summary>The name a fabric class's constants are reported under (<c>communication.{key}.…</c>).</summary>
+    public static string FabricKey(InterNodeLink link) => link == InterNodeLink.InfiniBand ? "infiniband-ndr" : EnumText.Of(link);
 
-    /// <summary>Every constant with its value, unit and source, for reporting next to an estimate.</summary>
+    /// <summary>Every constant with its value, unit, basis and source, for reporting next to an estimate.</summary>
     public IReadOnlyList<Assumption> Assumptions =>
     [
-        new("communication.nccl.launch-latency", NcclLaunchLatencyUs, "us", "nccl#1259: 2xH100 NVLSTree + CUDA graphs ~6 us = launch + 2 steps"),
-        .. Link("nvswitch", NvSwitch, "step: stasnet-002 8xH200 32 KiB 17.9 us = 4 + 14 steps; efficiency: nccl-tests#212 370 of 450 GB/s"),
-        .. Link("nvlink-bridge-ampere", NvLinkBridgeAmpere, "nccl-tests#178: A100 NV12 pair busbw 208 of 300 GB/s"),
-        .. Link("nvlink-bridge-hopper", NvLinkBridgeHopper, "nccl-tests#194: 2xH100 PCIe NVLink bridge busbw 116 of 300 GB/s"),
-        .. Link("pcie", Pcie, "step: nccl#1530 8xRTX 4090 8 B 42.6 us; efficiency: tinygrad 6xRTX 4090 32 MiB busbw 24.6 of 32 GB/s"),
-        .. Link("pcie-cross-socket", PcieCrossSocket, "nccl-tests#178 SYS path ~20 of 32 GB/s; step latency [A]"),
-        .. Link("xgmi", Xgmi, "ml-engineering: RCCL 47.7 (2) / 312.9 (8) GB/s on MI300X, 64 GB/s per peer link; step latency [A]"),
-        .. Link("pcie-host-staged", PcieHostStaged, "[A] NCCL SHM transport through host memory; 8 B steps ~2.5 us (kalavai 2x/4x RTX 4090); plateau share assumed"),
-        new("communication.nvls.full-node-gain", NvlsFullNodeGain, "ratio", "nccl-tests#212, nccl#1455: 480 NVLS / 370 ring at 8 GPUs"),
-        new("communication.nvls.no-gain-gpus", NvlsNoGainGpus, "gpus", "nccl#1455: NVLS at 2-4 GPUs ~ ring"),
-        new("communication.nvls.full-gain-gpus", NvlsFullGainGpus, "gpus", "nccl#1455: 480 GB/s at 8 GPUs; linear in between [A]"),
-        new("communication.nvls.min-nvlink-generation", NvlsMinNvLinkGeneration, "generation", "NVLink SHARP needs Hopper-class NVSwitch"),
-        new("communication.nvls.min-bytes", NvlsMinBytes, "bytes", "ml-engineering results: Ring/LL <= 1 MiB, NVLS >= 2 MiB"),
-        new("communication.ramp.latency-multiple", RampLatencyMultiple, "ratio", "fitted: stasnet 8xH200 and 4x8 B200 busbw curves"),
-        new("communication.ramp.exponent", RampExponent, "exponent", "fitted: stasnet 8xH200 and 4x8 B200 busbw curves"),
-        .. Fabric("infiniband-ndr", InfiniBandNdr, "measured: step nccl#1244 2x8 H20 tiny all-reduce 46.5 us; efficiency stasnet-027 4x8 B200 377 GB/s = 8 x 47; NICs DGX H100/B200 8x CX-7 400G"),
-        .. Fabric("infiniband-hdr", InfiniBandHdr, "NICs: DGX A100 8x CX-6 HDR 200G; step and efficiency [A] as NDR"),
-        .. Fabric("roce", Roce, "[A] planning values: 400 GbE RoCE v2 per GPU; ring runs with unstated NICs reach 0.87-0.92 of 8x400G"),
-        .. Fabric("efa", Efa, "NICs: AWS p5.48xlarge 32x100G; step: dstack#3961 2x p6-b200 8 B 50.6 us; efficiency: nccl#527 p4d 3-4 nodes (one source)"),
-        .. Fabric("tcpx", Tcpx, "NICs: GCP A3 High 4x200G; efficiency: gcpa3-010 ring 89.5/100, a3mega-012 tree 338.8/(1.875x200); step: a3mega-001 (one source)"),
-        .. Fabric("tcpxo", Tcpxo, "NICs: GCP A3 Mega 8x200G; efficiency and step as tcpx (a3mega-001/012, gcpa3-010)"),
-        .. Fabric("ethernet", Ethernet, "[A] planning values: NCCL sockets over one 100 GbE NIC per node"),
-        new("communication.tree.intra-node-share", TreeIntraNodeShare, "ratio", "NVIDIA/nccl tuning.cc: tree all-reduce busBw x .92"),
-        new("communication.sockets.max-throughput", SocketTransportMaxGBps, "GB/s", "[A] one TCP stream per connection by default (NCCL_SOCKET_NTHREADS, NCCL_NSOCKS_PERTHREAD = 1); schmlds-012 2x L40S over sockets 8.1 GB/s"),
-        new("communication.p2p.network-share", NetworkPeerToPeerShare, "fraction of a GPU's network bandwidth", "measured (one source): xxrjun1 10x1 H100 sendrecv 24.9 vs all-reduce 48.9 GB/s"),
-        new("communication.custom-allreduce.launch-latency", CustomAllReduceLaunchLatencyUs, "us", "fitted: sglang PR #2904 (3.7 us optimised / 9.5 us vLLM kernel at 2 ranks, no CUDA graph)"),
-        new("communication.custom-allreduce.per-peer-latency", CustomAllReducePerPeerLatencyUs, "us", "sglang PR #2904: 3.7 / 4.8 / 5.9 us at 2 / 4 / 8 ranks"),
-        new("communication.custom-allreduce.half-bandwidth-size", CustomAllReduceHalfBandwidthBytes, "bytes", "fitted: sglang PR #2904 256 KiB-1 MiB rows"),
-        new("communication.custom-allreduce.ramp-exponent", CustomAllReduceRampExponent, "exponent", "fitted: sglang PR #2904 rows"),
-        new("communication.custom-allreduce.max-bytes", CustomAllReduceMaxBytes, "bytes", "vLLM CustomAllreduce max_size = 8 MiB"),
-        new("communication.custom-allreduce.max-ranks", CustomAllReduceMaxRanks, "gpus", "vLLM _SUPPORTED_WORLD_SIZES = [2, 4, 6, 8]"),
-        new("communication.custom-allreduce.one-shot-max-bytes-4", CustomAllReduceOneShotMaxBytesUpTo4, "bytes", "vLLM csrc/custom_all_reduce.cuh @c9eabec7: one-shot below 512 KiB up to 4 ranks"),
-        new("communication.custom-allreduce.one-shot-max-bytes-8", CustomAllReduceOneShotMaxBytesUpTo8, "bytes", "vLLM csrc/custom_all_reduce.cuh @c9eabec7: one-shot below 256 KiB up to 8 ranks"),
-        new("communication.in-engine.all-reduce-overhead", InEngineAllReduceOverheadUs, "us", "[A] rank skew and fused work absorbed per in-engine all-reduce: vllm#52911 10.5-77 us in-engine kernels, aiconfigurator#1062 ~15 us floor, vs 3.7-5.9 us isolated (sglang#2904)"),
+        Fitted("communication.nccl.launch-latency", NcclLaunchLatencyUs),
+        Fitted("communication.nvswitch.step-latency", NvSwitch.StepLatencyUs),
+        Measured("communication.nvswitch.busbw-efficiency", NvSwitch.BusBandwidthEfficiency, "fraction of line rate", "nccl-tests#212 (sjeaugey): NCCL reaches 370 of the 450 GB/s NVLink4 line rate"),
+        Assumed("communication.nvlink-bridge-ampere.step-latency", NvLinkBridgeAmpere.StepLatencyUs, "us", "as NVSwitch's step [A]"),
+        Fitted("communication.nvlink-bridge-ampere.busbw-efficiency", NvLinkBridgeAmpere.BusBandwidthEfficiency),
+        Assumed("communication.nvlink-bridge-hopper.step-latency", NvLinkBridgeHopper.StepLatencyUs, "us", "as NVSwitch's step [A]"),
+        Fitted("communication.nvlink-bridge-hopper.busbw-efficiency", NvLinkBridgeHopper.BusBandwidthEfficiency),
+        Measured("communication.pcie.step-latency", Pcie.StepLatencyUs, "us", "nccl#1530: 8xRTX 4090 tree all-reduce of 8 B in 42.6 us = 4 + 14 steps"),
+        Fitted("communication.pcie.busbw-efficiency", Pcie.BusBandwidthEfficiency),
+        Assumed("communication.pcie-cross-socket.step-latency", PcieCrossSocket.StepLatencyUs, "us", "[A] a socket hop adds about 1 us to a PCIe step"),
+        Fitted("communication.pcie-cross-socket.busbw-efficiency", PcieCrossSocket.BusBandwidthEfficiency),
+        Assumed("communication.xgmi.step-latency", Xgmi.StepLatencyUs, "us", "[A] between NVLink's and PCIe's"),
+        Fitted("communication.xgmi.busbw-efficiency", Xgmi.BusBandwidthEfficiency),
+        Assumed("communication.pcie-host-staged.step-latency", PcieHostStaged.StepLatencyUs, "us", "[A] NCCL SHM transport through host memory; 8 B steps ~2.5 us (kalavai 2x/4x RTX 4090, whose rows state no transport)"),
+        Assumed("communication.pcie-host-staged.busbw-efficiency", PcieHostStaged.BusBandwidthEfficiency, "fraction of line rate", "[A] every byte crosses the root complex twice; no measured row states this transport"),
+        Measured("communication.nvls.full-node-gain", NvlsFullNodeGain, "ratio", "nccl-tests#212, nccl#1455: 480 NVLS / 370 ring at 8 GPUs"),
+        Measured("communication.nvls.no-gain-gpus", NvlsNoGainGpus, "gpus", "nccl#1455: NVLS at 2-4 GPUs ~ ring"),
+        Assumed("communication.nvls.full-gain-gpus", NvlsFullGainGpus, "gpus", "full gain at a full 8-GPU node, linear from 4 [A]"),
+        Measured("communication.nvls.min-nvlink-generation", NvlsMinNvLinkGeneration, "generation", "NVLink SHARP needs Hopper-class NVSwitch"),
+        Measured("communication.nvls.min-bytes", NvlsMinBytes, "bytes", "ml-engineering results: Ring/LL <= 1 MiB, NVLS >= 2 MiB"),
+        Fitted("communication.ramp.latency-multiple", RampLatencyMultiple),
+        Fitted("communication.ramp.exponent", RampExponent),
+        .. Fabric(InterNodeLink.InfiniBand, InfiniBandNdr, AssumptionBasis.Measured, "NICs: DGX H100/B200 8x ConnectX-7 400G, one per GPU"),
+        .. Fabric(InterNodeLink.InfiniBandHdr, InfiniBandHdr, AssumptionBasis.Measured, "NICs: DGX A100 8x ConnectX-6 HDR 200G, one per GPU"),
+        .. Fabric(InterNodeLink.Roce, Roce, AssumptionBasis.Assumption, "[A] planning NICs: 400 GbE RoCE v2 per GPU"),
+        .. Fabric(InterNodeLink.Efa, Efa, AssumptionBasis.Measured, "NICs: AWS EC2 docs, p5.48xlarge 3200 Gb/s over 32 EFA cards"),
+        .. Fabric(InterNodeLink.Tcpx, Tcpx, AssumptionBasis.Measured, "NICs: GCP A3 High, 4x200G for the GPUs"),
+        .. Fabric(InterNodeLink.Tcpxo, Tcpxo, AssumptionBasis.Measured, "NICs: GCP A3 Mega, 8x200G for the GPUs"),
+        .. Fabric(InterNodeLink.Ethernet, Ethernet, AssumptionBasis.Assumption, "[A] planning NICs: NCCL sockets over one 100 GbE NIC per node"),
+        Measured("communication.tree.intra-node-share", TreeIntraNodeShare, "ratio", "NVIDIA/nccl tuning.cc: tree all-reduce busBw x .92"),
+        Assumed("communication.sockets.max-throughput", SocketTransportMaxGBps, "GB/s", "[A] one TCP stream per connection by default (NCCL_SOCKET_NTHREADS, NCCL_NSOCKS_PERTHREAD = 1); schmlds-012 2x L40S over sockets 8.1 GB/s"),
+        Fitted("communication.p2p.network-share", NetworkPeerToPeerShare),
+        Fitted("communication.custom-allreduce.launch-latency", CustomAllReduceLaunchLatencyUs),
+        Fitted("communication.custom-allreduce.per-peer-latency", CustomAllReducePerPeerLatencyUs),
+        Fitted("communication.custom-allreduce.half-bandwidth-size", CustomAllReduceHalfBandwidthBytes),
+        Fitted("communication.custom-allreduce.ramp-exponent", CustomAllReduceRampExponent),
+        Measured("communication.custom-allreduce.max-bytes", CustomAllReduceMaxBytes, "bytes", "vLLM CustomAllreduce max_size = 8 MiB"),
+        Measured("communication.custom-allreduce.max-ranks", CustomAllReduceMaxRanks, "gpus", "vLLM _SUPPORTED_WORLD_SIZES = [2, 4, 6, 8]"),
+        Measured("communication.custom-allreduce.one-shot-max-bytes-4", CustomAllReduceOneShotMaxBytesUpTo4, "bytes", "vLLM csrc/custom_all_reduce.cuh @c9eabec7: one-shot below 512 KiB up to 4 ranks"),
+        Measured("communication.custom-allreduce.one-shot-max-bytes-8", CustomAllReduceOneShotMaxBytesUpTo8, "bytes", "vLLM csrc/custom_all_reduce.cuh @c9eabec7: one-shot below 256 KiB up to 8 ranks"),
+        Assumed("communication.in-engine.all-reduce-overhead", InEngineAllReduceOverheadUs, "us", "[A] rank skew and fused work absorbed per in-engine all-reduce: vllm#52911 10.5-77 us in-engine kernels, aiconfigurator#1062 ~15 us floor, vs 3.7-5.9 us isolated (sglang#2904)"),
     ];
 
-    private static Assumption[] Link(string name, LinkProfile profile, string source) =>
-    [
-        new($"communication.{name}.step-latency", profile.StepLatencyUs, "us", source),
-        new($"communication.{name}.busbw-efficiency", profile.BusBandwidthEfficiency, "fraction of line rate", source),
-    ];
+    private static Assumption Fitted(string key, double value) => FittedParameters.Find(key)!.Describe(value);
 
-    private static Assumption[] Fabric(string name, FabricProfile profile, string source) =>
-    [
-        new($"communication.{name}.step-latency", profile.StepLatencyUs, "us", source),
-        new($"communication.{name}.nic-line-rate", profile.NicGbps, "Gb/s", source),
-        new($"communication.{name}.nics-per-node", profile.NicsPerNode ?? 0, "nics (0 = one per GPU)", source),
-        new($"communication.{name}.efficiency", profile.Efficiency, "fraction of line rate", source),
-    ];
+    private static Assumption Measured(string name, double value, string unit, string source) => new(name, value, unit, AssumptionBasis.Measured, source);
+
+    private static Assumption Assumed(string name, double value, string unit, string source) => new(name, value, unit, AssumptionBasis.Assumption, source);
+
+    /// <summary>A fabric class's constants: step latency and efficiency from the registry (HDR shares NDR's, TCPXO TCPX's), its NICs as the class states them.</summary>
+    private static Assumption[] Fabric(InterNodeLink link, FabricProfile profile, AssumptionBasis nicBasis, string nicSource)
+    {
+        var name = FabricKey(link);
+        var fitted = FittedParameters.FabricParameterKey(link);
+        return
+        [
+            FittedParameters.Find($"communication.{fitted}.step-latency")!.Describe(profile.StepLatencyUs, $"communication.{name}.step-latency"),
+            new($"communication.{name}.nic-line-rate", profile.NicGbps, "Gb/s", nicBasis, nicSource),
+            new($"communication.{name}.nics-per-node", profile.NicsPerNode ?? 0, "nics (0 = one per GPU)", nicBasis, nicSource),
+            FittedParameters.Find($"communication.{fitted}.efficiency")!.Describe(profile.Efficiency, $"communication.{name}.efficiency"),
+        ];
+    }
 }

@@ -6,7 +6,7 @@ namespace Sizing.Domain.Memory;
 
 /// <summary>KV-cache bytes on one GPU, per token and per sequence.</summary>
 /// <remarks>
-/// Per layer and token a rank stores 2·max(1, nkv/tp)·d elements (vLLM llama.py; formulas.md §1.2), or the whole MLA latent
+/// Per layer and token a rank stores 2·max(1, nkv/tp)·d elements (vLLM llama.py; docs/formulas.md §1.2), or the whole MLA latent
 /// (kv_lora_rank + qk_rope_head_dim) on every TP rank (sglang#2591). PP gives a rank ceil(L/pp) layers. Sliding-window and
 /// chunked-local layers hold at most their window (plus the block being filled). Engines allocate whole blocks.
 /// </remarks>

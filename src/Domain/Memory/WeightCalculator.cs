@@ -6,7 +6,7 @@ namespace Sizing.Domain.Memory;
 
 /// <summary>Weight bytes on the most loaded GPU of a replica.</summary>
 /// <remarks>
-/// Under TP every large matmul is split (formulas.md §1.7: nothing holds a full copy); K/V projections replicate once TP
+/// Under TP every large matmul is split (docs/formulas.md §1.7: nothing holds a full copy); K/V projections replicate once TP
 /// exceeds the KV heads; norms, routers and MLA down-projections are replicated; embedding and LM head are vocab-parallel.
 /// PP gives each stage ceil(L/pp) layers, the embedding to the first stage and the LM head to the last. Expert parallelism
 /// hands each of <c>Expert</c> groups ceil((E + redundant)/ep) expert slots, each split across the group's

@@ -77,17 +77,18 @@ public sealed record MoeAssumptions
     /// translation dataset, 256 slots, "by expert slot" std. dev. 164.1 over an average of 128.</remarks>
     public double ExpertPopularityCv { get; init; } = 164.1 / 128;
 
-    /// <summary>Every constant with its value, unit and source, for reporting next to an estimate.</summary>
+    /// <summary>Every constant with its value, unit, basis and source, for reporting next to an estimate: all measured facts of
+    /// documents outside the measured sets (no scored row is read here).</summary>
     public IReadOnlyList<Assumption> Describe() =>
     [
-        new("moe.deepep.normal-intranode-dispatch", NormalIntranode.DispatchGBps, "GB/s", "DeepEP docs/legacy.md: H800 EP8 NVLink 153 GB/s"),
-        new("moe.deepep.normal-intranode-combine", NormalIntranode.CombineGBps, "GB/s", "DeepEP docs/legacy.md: H800 EP8 NVLink 158 GB/s"),
-        .. NormalInternode.Select(r => new Assumption($"moe.deepep.normal-ep{r.ExpertParallel}-rdma", r.DispatchGBps, "GB/s", "DeepEP docs/legacy.md: H800 + CX7 400 Gb/s, logical RDMA bandwidth")),
-        .. LowLatency.Select(r => new Assumption($"moe.deepep.low-latency-ep{r.ExpertParallel}-dispatch", r.DispatchUs, "us", "DeepEP docs/legacy.md: 128 tokens, H800 + CX7 400 Gb/s")),
-        .. LowLatency.Select(r => new Assumption($"moe.deepep.low-latency-ep{r.ExpertParallel}-combine", r.CombineUs, "us", "DeepEP docs/legacy.md: 128 tokens, H800 + CX7 400 Gb/s")),
-        new("moe.deepep.table-nvlink", TableNvLinkGBpsPerDirection, "GB/s per direction", "NVIDIA H800 SXM: NVLink 400 GB/s bidirectional"),
-        new("moe.dispatch.fp8-bytes-per-element", Fp8DispatchBytesPerElement, "bytes", "DeepEP tests: fp8_factor = (1 + 4/128) / 2"),
-        new("moe.dispatch.fp4-bytes-per-element", Fp4DispatchBytesPerElement, "bytes", "NVFP4: 4 bits + one fp8 scale per 16"),
-        new("moe.expert-popularity-cv", ExpertPopularityCv, "ratio", "TensorRT-LLM tech blog 4 Table 1: DeepSeek-R1 EP32, by expert slot 164.1 / 128"),
+        new("moe.deepep.normal-intranode-dispatch", NormalIntranode.DispatchGBps, "GB/s", AssumptionBasis.Measured, "DeepEP docs/legacy.md: H800 EP8 NVLink 153 GB/s"),
+        new("moe.deepep.normal-intranode-combine", NormalIntranode.CombineGBps, "GB/s", AssumptionBasis.Measured, "DeepEP docs/legacy.md: H800 EP8 NVLink 158 GB/s"),
+        .. NormalInternode.Select(r => new Assumption($"moe.deepep.normal-ep{r.ExpertParallel}-rdma", r.DispatchGBps, "GB/s", AssumptionBasis.Measured, "DeepEP docs/legacy.md: H800 + CX7 400 Gb/s, logical RDMA bandwidth")),
+        .. LowLatency.Select(r => new Assumption($"moe.deepep.low-latency-ep{r.ExpertParallel}-dispatch", r.DispatchUs, "us", AssumptionBasis.Measured, "DeepEP docs/legacy.md: 128 tokens, H800 + CX7 400 Gb/s")),
+        .. LowLatency.Select(r => new Assumption($"moe.deepep.low-latency-ep{r.ExpertParallel}-combine", r.CombineUs, "us", AssumptionBasis.Measured, "DeepEP docs/legacy.md: 128 tokens, H800 + CX7 400 Gb/s")),
+        new("moe.deepep.table-nvlink", TableNvLinkGBpsPerDirection, "GB/s per direction", AssumptionBasis.Measured, "NVIDIA H800 SXM: NVLink 400 GB/s bidirectional"),
+        new("moe.dispatch.fp8-bytes-per-element", Fp8DispatchBytesPerElement, "bytes", AssumptionBasis.Measured, "DeepEP tests: fp8_factor = (1 + 4/128) / 2"),
+        new("moe.dispatch.fp4-bytes-per-element", Fp4DispatchBytesPerElement, "bytes", AssumptionBasis.Measured, "NVFP4: 4 bits + one fp8 scale per 16"),
+        new("moe.expert-popularity-cv", ExpertPopularityCv, "ratio", AssumptionBasis.Measured, "TensorRT-LLM tech blog 4 Table 1: DeepSeek-R1 EP32, by expert slot 164.1 / 128"),
     ];
 }

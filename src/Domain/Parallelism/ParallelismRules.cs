@@ -6,7 +6,7 @@ namespace Sizing.Domain;
 
 /// <summary>Which parallel layouts a model can actually run with, and which an engine refuses.</summary>
 /// <remarks>
-/// vLLM asserts <c>total_num_heads % tp_size == 0</c> (formulas.md §1.7) and needs the KV heads to split evenly or be
+/// vLLM asserts <c>total_num_heads % tp_size == 0</c> (docs/formulas.md §1.7) and needs the KV heads to split evenly or be
 /// replicated whole; pipeline stages need at least one layer. The MoE layers of one stage run on Tensor × AttentionData GPUs
 /// split into Expert groups: SGLang derives <c>moe_tp_size = tp_size // ep_size</c> and raises "tp_size must be divisible by
 /// ep_size" (parallel_state.py), TensorRT-LLM requires moe_tensor_parallel_size × moe_expert_parallel_size =

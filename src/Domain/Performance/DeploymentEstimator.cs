@@ -1,17 +1,20 @@
 using System.Globalization;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Moe;
 
 namespace Sizing.Domain.Performance;
 
-/// <summary>Memory, communication, latency and throughput of one deployment, and everything assumed to get them.</summary>
+/// <summary>Memory, communication, latency and throughput of one deployment, everything assumed to get them, and the error
+/// band to expect of each figure.</summary>
 public sealed record DeploymentEstimate(
     MemoryEstimate Memory,
     PerformanceEstimate Performance,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<Assumption> Assumptions)
+    IReadOnlyList<Assumption> Assumptions,
+    EstimateBands Bands)
 {
     public bool Fits => Memory.Fits;
 }
@@ -19,7 +22,11 @@ public sealed record DeploymentEstimate(
 /// <summary>The assumption sets the estimators use; <see cref="Default"/> is what the service answers with.</summary>
 public sealed record EstimatorAssumptions(MemoryAssumptions Memory, PerformanceAssumptions Performance, CommunicationAssumptions Communication)
 {
-    public static EstimatorAssumptions Default { get; } = new(MemoryAssumptions.Default, PerformanceAssumptions.Default, CommunicationAssumptions.Default);
+    /// <summary>Every constant at its prior (the records' initialisers): where every fit starts.</summary>
+    public static EstimatorAssumptions Prior { get; } = new(new MemoryAssumptions(), new PerformanceAssumptions(), new CommunicationAssumptions());
+
+    /// <summary>The priors with every fitted constant at its fit on all measured rows (Fidelity/Data/fits.json).</summary>
+    public static EstimatorAssumptions Default { get; } = FittedConstants.Apply(Prior, FittedConstants.Document.Groups);
 }
 
 /// <summary>Runs the memory and performance models for one deployment and explains what limits it.</summary>
@@ -45,8 +52,13 @@ public static class DeploymentEstimator
             warnings.Add(load);
         }
         return new DeploymentEstimate(memory, performance, warnings,
-            [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Concerning(input.Topology, input.Memory.Parallelism.GpusPerReplica > input.Topology.GpusPerNode)]);
+            [.. memory.Assumptions, .. a.Performance.Describe(input.Memory.Engine), .. a.Communication.Concerning(input.Topology, input.Memory.Parallelism.GpusPerReplica > input.Topology.GpusPerNode), BandWidening],
+            EstimateBands.For(input.Memory.Engine, input.Memory.Gpu));
     }
+
+    /// <summary>How bands of classes no measured row covers are widened.</summary>
+    internal static Assumption BandWidening { get; } = new("uncalibratedBandWidening", ErrorBands.UncalibratedWidening, "factor", AssumptionBasis.Assumption,
+        "error bands of an engine or GPU class no measured row of the family covers are widened this much in log space (an uncalibrated class errs further)");
 
     /// <summary>Past capacity the figures are those of a queue, not of every request resident at once: say so.</summary>
     private static string? LoadWarning(MemoryEstimate memory, PerformanceEstimate performance)

@@ -77,7 +77,7 @@ public sealed record PerformanceEstimate(
 /// <param name="MicroBatches">Micro-batches kept in flight (at most one per stage, at most the running requests).</param>
 /// <param name="HopBytes">Bytes one decode micro-batch sends to the next stage (hidden state and residual).</param>
 /// <param name="HopTime">Time of one such send.</param>
-/// <param name="BubbleFraction">Idle fraction of each stage: (p − 1)/(m + p − 1) (GPipe; formulas.md §1.8).</param>
+/// <param name="BubbleFraction">Idle fraction of each stage: (p − 1)/(m + p − 1) (GPipe; docs/formulas.md §1.8).</param>
 public sealed record PipelineFigures(int Stages, int LayersPerStage, int MicroBatches, Bytes HopBytes, Seconds HopTime, double BubbleFraction);
 
 /// <summary>What the engine admits: the most requests it runs at once, and the tokens one step may carry.</summary>
@@ -110,7 +110,7 @@ internal readonly record struct EngineLimits(int MaxRunning, int BatchedTokens)
 /// the engine runs at once goes in waves.</para>
 /// <para>Continuous batching (vLLM, SGLang, TensorRT-LLM in-flight batching) is <see cref="ContinuousBatching"/>: the engine
 /// runs at most its capacity, the rest wait; the running requests set TPOT and throughput, the waiting ones TTFT.</para>
-/// <para>Pipeline parallelism never lowers TPOT: a token still crosses every stage, plus (p − 1) hops (formulas.md §1.8);
+/// <para>Pipeline parallelism never lowers TPOT: a token still crosses every stage, plus (p − 1) hops (docs/formulas.md §1.8);
 /// with p micro-batches in flight the stages work concurrently, which is where its throughput comes from.</para>
 /// </remarks>
 public static class PerformanceEstimator

@@ -18,10 +18,10 @@ namespace Sizing.Domain.Performance;
 /// <para>Per layer: the attention projections (2 GEMMs; MLA 4), the dense MLP or shared experts (2 GEMMs), and in MoE layers
 /// a router and two grouped expert GEMMs over the experts the step's tokens touch, each expert filled by the tokens it
 /// receives (at least one tensor-core tile of math). Attention reads each decoding sequence's KV at the GPU's bandwidth
-/// and does the prompt's FLOPs at a share of its GEMM throughput (Kaplan et al. 2020; formulas.md §1.4). Each layer also
+/// and does the prompt's FLOPs at a share of its GEMM throughput (Kaplan et al. 2020; docs/formulas.md §1.4). Each layer also
 /// pays the engine's small-kernel floor; the last stage computes the logits.</para>
-/// <para>Tensor parallelism adds two all-reduces per layer of M·h activations (Megatron; formulas.md §1.7); expert
-/// parallelism replaces the MoE all-reduce by a dispatch and a combine all-to-all of M·top-k·h (formulas.md §1.9).</para>
+/// <para>Tensor parallelism adds two all-reduces per layer of M·h activations (Megatron; docs/formulas.md §1.7); expert
+/// parallelism replaces the MoE all-reduce by a dispatch and a combine all-to-all of M·top-k·h (docs/formulas.md §1.9).</para>
 /// </remarks>
 internal sealed class StepModel
 {
@@ -194,7 +194,7 @@ internal sealed class StepModel
         return Collectives.PipelineHop(_topology, HopBytes(tokens), crossesNodes, _communication).Time;
     }
 
-    /// <summary>vLLM sends both hidden_states and residual between stages (IntermediateTensors; formulas.md §1.8).</summary>
+    /// <summary>vLLM sends both hidden_states and residual between stages (IntermediateTensors; docs/formulas.md §1.8).</summary>
     public Bytes HopBytes(double tokens) =>
         new(checked((long)Math.Ceiling(tokens * _model.HiddenSize * _assumptions.ActivationBytes * 2)));
 

@@ -1,8 +1,8 @@
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Disaggregation;
-using Sizing.Domain.Speculative;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
+using Sizing.Domain.Speculative;
 using Sizing.Domain.Units;
 
 namespace Sizing.Domain.Recommendation;

@@ -1,8 +1,9 @@
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
-using Sizing.Domain.Speculative;
+using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
+using Sizing.Domain.Speculative;
 using Sizing.Domain.Units;
 using static Sizing.Domain.Recommendation.RecommendationSearch;
 
@@ -90,26 +91,28 @@ internal static class PlanBuilder
         {
             var e = split.Estimate;
             var instance = e.DecodeInstance;
+            var (splitSlo, splitAcrossBand) = Slo(input.Slo, c, instance.Bands);
             var plan = new DisaggregatedPlan(split.Prefill.Hardware, split.Prefill.Parallelism, split.PrefillInstances, split.Decode.Hardware,
                 split.Decode.Parallelism, split.DecodeInstances, split.Link, e);
             return new Plan(rank, layout.Hardware, parallelism, layout.Weights, layout.KvCache, c.Concurrency, c.RequestsPerSecond, c.Capacity,
-                c.Utilization, c.Queueing, c.Ttft, c.TtftP99, instance, e.Decode.Input, c.CostPerHourUsd, perMillion, c.SaturatedPerGpu, true, false,
-                SplitWhy(state, c, split, perMillion), EngineCommandBuilder.For(input, c), SplitChecklist(c, split), plan, e.Speculative);
+                c.Utilization, c.Queueing, c.Ttft, c.TtftP99, instance, e.Decode.Input, c.CostPerHourUsd, perMillion, c.SaturatedPerGpu, true, splitAcrossBand, false,
+                SplitWhy(state, c, split, perMillion, splitSlo), EngineCommandBuilder.For(input, c), SplitChecklist(c, split), plan, e.Speculative);
         }
 
         var deployment = layout.Input with { Memory = layout.Input.Memory with { Concurrency = c.Concurrency } };
         var memory = MemoryEstimator.Estimate(deployment.Memory, state.Assumptions.Memory);
         var performance = layout.Full(c.Concurrency);
         var estimate = DeploymentEstimator.Assemble(deployment, memory, performance, state.Assumptions);
+        var (sloLine, acrossBand) = Slo(input.Slo, c, estimate.Bands);
         var speculative = layout.SpeculationAt(layout.Plain(c.Concurrency));
         return new Plan(rank, layout.Hardware, parallelism, layout.Weights, layout.KvCache, c.Concurrency,
             c.RequestsPerSecond, c.Capacity, c.Utilization, c.Queueing, c.Ttft, c.TtftP99, estimate, deployment, c.CostPerHourUsd, perMillion,
-            c.SaturatedPerGpu, true, layout.Forced, Why(state, c, performance, memory, perMillion, speculative), EngineCommandBuilder.For(input, c),
+            c.SaturatedPerGpu, true, acrossBand, layout.Forced, Why(state, c, performance, memory, perMillion, sloLine, speculative), EngineCommandBuilder.For(input, c),
             Checklist(c, memory), null, speculative);
     }
 
     /// <summary>Why a split plan: its SLO, the pools' sizing, the KV hand-over, its cost, and what it beat.</summary>
-    private static List<string> SplitWhy(SearchState state, Candidate c, DisaggregatedChoice split, double perMillion)
+    private static List<string> SplitWhy(SearchState state, Candidate c, DisaggregatedChoice split, double perMillion, string slo)
     {
         var input = state.Input;
         var e = split.Estimate;
@@ -118,7 +121,7 @@ internal static class PlanBuilder
         var d = split.Decode;
         var why = new List<string>
         {
-            Slo(input.Slo, c),
+            slo,
             Decision(state, c),
             Invariant($"disaggregated: {split.PrefillInstances} prefill instance{Plural(split.PrefillInstances)} of {Shape(p.Parallelism)} on {p.Hardware.Gpu.Id} and {split.DecodeInstances} decode instance{Plural(split.DecodeInstances)} of {Shape(d.Parallelism)} on {d.Hardware.Gpu.Id}, {split.TotalGpus} GPUs; decode steps carry no prompt chunks, so every request sees the decode pool's TPOT ({s.Tpot.Milliseconds:0.#} ms at {e.Decode.Sequences:0} sequences per instance)"),
             Invariant($"TTFT = prefill queue {s.PrefillQueue.Milliseconds:0.#} ms (M/D/1 at {s.Prefill.Utilization:P0} of the prefill pool) + prefill {e.PrefillTime.Milliseconds:0.#} ms + KV transfer {s.KvTransfer.Milliseconds:0.##} ms ({s.KvBytesPerRequest.Value / 1e6:0.#} MB per request over {EnumText.Of(split.Link)})"),
@@ -161,14 +164,14 @@ internal static class PlanBuilder
         ];
     }
 
-    private static List<string> Why(SearchState state, Candidate c, PerformanceEstimate e, MemoryEstimate memory, double perMillion, SpeculativeOutcome? speculative)
+    private static List<string> Why(SearchState state, Candidate c, PerformanceEstimate e, MemoryEstimate memory, double perMillion, string slo, SpeculativeOutcome? speculative)
     {
         var input = state.Input;
         var layout = c.Layout;
         var p = layout.Parallelism;
         var h = layout.Hardware;
         var why = new List<string>();
-        why.Add(Slo(input.Slo, c));
+        why.Add(slo);
         why.Add(Decision(state, c));
         if (p.DataParallelAttention)
         {
@@ -288,7 +291,8 @@ internal static class PlanBuilder
 
     private static string Plural(int n) => n == 1 ? "" : "s";
 
-    private static string Slo(ServiceLevel slo, Candidate c)
+    /// <summary>The SLO verdict, judged at the estimate and at the pessimistic edge of each figure's error band.</summary>
+    private static (string Line, bool AcrossBand) Slo(ServiceLevel slo, Candidate c, EstimateBands bands)
     {
         var e = c.Estimate;
         var ttft = Invariant($"TTFT {c.Ttft.Milliseconds:0.#} ms (engine {e.Ttft.Milliseconds:0.#} ms + queueing {c.Queueing.Milliseconds:0.#} ms at {c.Utilization:P0} load)");
@@ -297,7 +301,42 @@ internal static class PlanBuilder
         var decided = slo.Binding(c.Ttft, c.TtftP99, e.Tpot, e.TpotP99) is { } binding
             ? Invariant($"; the {binding.Name} target decided this plan ({binding.Figure.Milliseconds:0.#} of {binding.Target.Milliseconds:0.#} ms)")
             : string.Empty;
-        return Invariant($"meets the SLO: {ttft}{(slo.Ttft is { } t ? Invariant($" ≤ {t.Milliseconds:0.#} ms") : " (no target)")}; {tpot}{(slo.Tpot is { } p ? Invariant($" ≤ {p.Milliseconds:0.#} ms") : " (no target)")}{tails}{decided}");
+        var line = Invariant($"meets the SLO: {ttft}{(slo.Ttft is { } t ? Invariant($" ≤ {t.Milliseconds:0.#} ms") : " (no target)")}; {tpot}{(slo.Tpot is { } p ? Invariant($" ≤ {p.Milliseconds:0.#} ms") : " (no target)")}{tails}{decided}");
+        var edges = new List<string>();
+        var across = true;
+        if (slo.Ttft is { } ttftTarget)
+        {
+            across &= Edge(edges, "TTFT", c.Ttft, ttftTarget, bands.Ttft);
+        }
+
+        if (slo.TtftP99 is { } ttftP99Target)
+        {
+            across &= Edge(edges, "TTFT p99", c.TtftP99, ttftP99Target, bands.Ttft);
+        }
+
+        if (slo.Tpot is { } tpotTarget)
+        {
+            across &= Edge(edges, "TPOT", e.Tpot, tpotTarget, bands.Tpot);
+        }
+
+        if (slo.TpotP99 is { } tpotP99Target)
+        {
+            across &= Edge(edges, "TPOT p99", e.TpotP99, tpotP99Target, bands.Tpot);
+        }
+
+        return edges.Count == 0
+            ? (line, true)
+            : (line + (across ? "; " : " — but only at the optimistic side of the error band: ") + string.Join("; ", edges), across);
+    }
+
+    /// <summary>Whether the pessimistic edge of <paramref name="figure"/>'s band still meets <paramref name="target"/>, said in words.</summary>
+    /// <remarks>A percentile's band is its family's: the measured rows of a family mix means, medians and tails.</remarks>
+    private static bool Edge(List<string> edges, string name, Seconds figure, Seconds target, ErrorBand band)
+    {
+        var pessimistic = band.High(figure.Milliseconds);
+        var meets = pessimistic <= target.Milliseconds;
+        edges.Add(Invariant($"{name}'s pessimistic edge {pessimistic:0.#} ms {(meets ? "still meets" : "misses")} {target.Milliseconds:0.#} ms (p90 error {band.P90ErrorPct:0.#} %, {band.Basis})"));
+        return meets;
     }
 
     /// <summary>What became of a neighbouring layout, with the figure that decided it.</summary>
@@ -454,12 +493,13 @@ internal static class PlanBuilder
         var a = state.Assumptions;
         return
         [
-            new("queueingModel", 1, "M/D/1", "TTFT adds the mean M/D/1 wait ρ/(2μ(1 − ρ)), μ = one replica's completed requests/s at its KV-limited concurrency, Poisson arrivals [A]"),
-            new("loadBalance", 1, "fraction", "requests are spread evenly over the replicas [A]"),
-            new("concurrencyFromLittlesLaw", 1, "model", "requests in flight per replica B = λ_replica × E2E(B), solved on whole requests (Little 1961)"),
+            new("queueingModel", 1, "M/D/1", AssumptionBasis.Assumption, "TTFT adds the mean M/D/1 wait ρ/(2μ(1 − ρ)), μ = one replica's completed requests/s at its KV-limited concurrency, Poisson arrivals [A]"),
+            new("loadBalance", 1, "fraction", AssumptionBasis.Assumption, "requests are spread evenly over the replicas [A]"),
+            new("concurrencyFromLittlesLaw", 1, "model", AssumptionBasis.Measured, "requests in flight per replica B = λ_replica × E2E(B), solved on whole requests (Little 1961)"),
             .. a.Memory.Describe(),
             .. a.Performance.Describe(state.Input.Engine),
             .. a.Communication.Assumptions,
+            DeploymentEstimator.BandWidening,
         ];
     }
 }

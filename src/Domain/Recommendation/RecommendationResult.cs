@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Disaggregation;
-using Sizing.Domain.Speculative;
 using Sizing.Domain.Performance;
+using Sizing.Domain.Speculative;
 using Sizing.Domain.Units;
 
 namespace Sizing.Domain.Recommendation;
@@ -49,6 +49,8 @@ public sealed record RecommendationResult(
 /// <param name="CostPerMillionOutputTokensUsd">Cost per hour over the output tokens the target load produces per hour, × 10^6.</param>
 /// <param name="SaturatedOutputTokensPerSecondPerGpu">Output tokens/s per GPU at the KV-limited concurrency (the max-throughput-per-gpu objective).</param>
 /// <param name="MeetsSlo">Always true for plans; kept so the response says so.</param>
+/// <param name="MeetsSloAcrossBand">True when the pessimistic edge of each judged figure's error band still meets its target; false
+/// when the plan meets the SLO only at the estimate or its optimistic side.</param>
 /// <param name="ForcedAcrossNodes">True when tensor parallelism spans nodes because nothing within one node fits.</param>
 /// <param name="Why">What decided this plan, with figures.</param>
 /// <param name="EngineArgs">Ready-to-run launch commands.</param>
@@ -75,6 +77,7 @@ public sealed record Plan(
     double CostPerMillionOutputTokensUsd,
     double SaturatedOutputTokensPerSecondPerGpu,
     bool MeetsSlo,
+    bool MeetsSloAcrossBand,
     bool ForcedAcrossNodes,
     IReadOnlyList<string> Why,
     EngineCommands EngineArgs,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Sizing.Domain.Architecture;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Moe;
 using Sizing.Domain.Performance;
@@ -376,7 +377,7 @@ public static class RecommendationSearch
             : slo.Tpot is { } tpotTarget ? ("TPOT", one.Tpot, tpotTarget) : default;
         if (tpotFloor.Item1 is not null && tpotFloor.Item2 > tpotFloor.Item3)
         {
-            return new Verdict(RejectionKind.MissesTpot, 1, [Invariant($"misses {tpotFloor.Item1}: {tpotFloor.Item2.Milliseconds:0.#} ms > {tpotFloor.Item3.Milliseconds:0.#} ms even with one request in flight")],
+            return new Verdict(RejectionKind.MissesTpot, 1, [Invariant($"misses {tpotFloor.Item1}: {tpotFloor.Item2.Milliseconds:0.#} ms > {tpotFloor.Item3.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(tpotFloor.Item2, tpotFloor.Item3, Bands(state, layout).Tpot)}")],
                 one.Ttft, one.Tpot, tpotFloor.Item2 / tpotFloor.Item3);
         }
 
@@ -385,7 +386,7 @@ public static class RecommendationSearch
             : slo.Ttft is { } ttftTarget ? ("TTFT", one.Ttft, ttftTarget) : default;
         if (ttftFloor.Item1 is not null && ttftFloor.Item2 > ttftFloor.Item3)
         {
-            return new Verdict(RejectionKind.MissesTtft, 1, [Invariant($"misses {ttftFloor.Item1}: prefilling {input.InputTokens} tokens takes {ttftFloor.Item2.Milliseconds:0.#} ms > {ttftFloor.Item3.Milliseconds:0.#} ms even with one request in flight")],
+            return new Verdict(RejectionKind.MissesTtft, 1, [Invariant($"misses {ttftFloor.Item1}: prefilling {input.InputTokens} tokens takes {ttftFloor.Item2.Milliseconds:0.#} ms > {ttftFloor.Item3.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(ttftFloor.Item2, ttftFloor.Item3, Bands(state, layout).Ttft)}")],
                 one.Ttft, one.Tpot, ttftFloor.Item2 / ttftFloor.Item3);
         }
 
@@ -467,31 +468,42 @@ public static class RecommendationSearch
         var kind = RejectionKind.MissesTtft;
         if (slo.Tpot is { } p && tpot > p)
         {
-            reasons.Add(Invariant($"misses TPOT: {tpot.Milliseconds:0.#} ms > {p.Milliseconds:0.#} ms {where}"));
+            reasons.Add(Invariant($"misses TPOT: {tpot.Milliseconds:0.#} ms > {p.Milliseconds:0.#} ms {where}{OptimisticEdge(tpot, p, Bands(state, point.Layout).Tpot)}"));
             ratio = tpot / p;
             kind = RejectionKind.MissesTpot;
         }
 
         if (slo.TpotP99 is { } p99 && point.Estimate.TpotP99 > p99)
         {
-            reasons.Add(Invariant($"misses TPOT p99: {point.Estimate.TpotP99.Milliseconds:0.#} ms > {p99.Milliseconds:0.#} ms {where}"));
+            reasons.Add(Invariant($"misses TPOT p99: {point.Estimate.TpotP99.Milliseconds:0.#} ms > {p99.Milliseconds:0.#} ms {where}{OptimisticEdge(point.Estimate.TpotP99, p99, Bands(state, point.Layout).Tpot)}"));
             ratio = Math.Max(ratio, point.Estimate.TpotP99 / p99);
             kind = RejectionKind.MissesTpot;
         }
 
         if (slo.TtftP99 is { } t99 && point.TtftP99 > t99)
         {
-            reasons.Add(Invariant($"misses TTFT p99: {point.TtftP99.Milliseconds:0.#} ms > {t99.Milliseconds:0.#} ms {where}"));
+            reasons.Add(Invariant($"misses TTFT p99: {point.TtftP99.Milliseconds:0.#} ms > {t99.Milliseconds:0.#} ms {where}{OptimisticEdge(point.TtftP99, t99, Bands(state, point.Layout).Ttft)}"));
             ratio = Math.Max(ratio, point.TtftP99 / t99);
         }
 
         if (slo.Ttft is { } t && ttft > t)
         {
-            reasons.Add(Invariant($"misses TTFT: {ttft.Milliseconds:0.#} ms (of which {point.Queueing.Milliseconds:0.#} ms queueing at {point.Utilization:P0} load) > {t.Milliseconds:0.#} ms {where}"));
+            reasons.Add(Invariant($"misses TTFT: {ttft.Milliseconds:0.#} ms (of which {point.Queueing.Milliseconds:0.#} ms queueing at {point.Utilization:P0} load) > {t.Milliseconds:0.#} ms {where}{OptimisticEdge(ttft, t, Bands(state, point.Layout).Ttft)}"));
             ratio = Math.Max(ratio, ttft / t);
         }
 
         return new Verdict(kind, point.Replicas, reasons, ttft, tpot, ratio);
+    }
+
+    private static EstimateBands Bands(SearchState state, LayoutEvaluation layout) => EstimateBands.For(state.Input.Engine, layout.Hardware.Gpu);
+
+    /// <summary>Says so when a missed target lies inside the figure's error band: the plan would meet it at the band's optimistic edge.</summary>
+    private static string OptimisticEdge(Seconds figure, Seconds target, ErrorBand band)
+    {
+        var optimistic = band.Low(figure.Milliseconds);
+        return optimistic <= target.Milliseconds
+            ? Invariant($" (it would meet it at the optimistic edge of its error band, {optimistic:0.#} ms; p90 error {band.P90ErrorPct:0.#} %)")
+            : string.Empty;
     }
 
     /// <summary>Memory the engine may fill with weights: total × utilisation for vLLM and SGLang, the whole device otherwise.</summary>

@@ -3,11 +3,11 @@ using Sizing.Domain.Deployment;
 
 namespace Sizing.Domain.Tests.Catalog;
 
-/// <summary>Checks the embedded GPU and model catalogs against the reference facts in shared/reference.</summary>
+/// <summary>Checks the embedded GPU and model catalogs against the reference facts in docs/reference.</summary>
 /// <remarks>
-/// "ref" below means /work/shared/reference/models.json (fields total_params_exact_derived, total_params_B_derived,
+/// "ref" below means docs/reference/models.json (fields total_params_exact_derived, total_params_B_derived,
 /// active_params_B_derived, kv_cache_bytes_per_token_bf16_derived), derived there from the published configs with
-/// formulas.md §1.1/§1.2.
+/// docs/formulas.md §1.1/§1.2.
 /// </remarks>
 public sealed class CatalogDataTests
 {
@@ -149,14 +149,14 @@ public sealed class CatalogDataTests
     [InlineData("llama-4-maverick", 400.711848960)] // ref total_params_exact_derived 400,711,848,960 (text decoder only)
     [InlineData("gpt-3-175b", 174.6)] // ref total_params_B_derived 174.6 (GPT-3 paper Table 2.1: 175.0B)
     [InlineData("qwen2.5-7b", 7.615616512)] // ref total_params_exact_derived 7,615,616,512 (card 7.61B)
-    [InlineData("qwen2.5-14b", 14.770)] // not in ref: model card (Qwen/Qwen2.5-14B-Instruct README) states 14.7B; 14.770B is formulas.md §1.1 on the config
+    [InlineData("qwen2.5-14b", 14.770)] // not in ref: model card (Qwen/Qwen2.5-14B-Instruct README) states 14.7B; 14.770B is docs/formulas.md §1.1 on the config
     [InlineData("qwen2.5-32b", 32.763876352)] // ref total_params_exact_derived 32,763,876,352
     [InlineData("qwen3-0.6b", 0.596049920)] // not in ref: model card states 0.6B total / 0.44B non-embedding (596.0M - 155.6M embedding = 0.44B)
     [InlineData("qwen3-32b", 32.762123264)] // ref total_params_exact_derived 32,762,123,264 (card 32.8B)
     [InlineData("qwen3-30b-a3b", 30.532122624)] // ref total_params_exact_derived 30,532,122,624 (card 30.5B)
     [InlineData("gpt-oss-20b", 20.914757184)] // ref total_params_exact_derived 20,914,757,184 (card 20.9B)
     [InlineData("gpt-oss-120b", 116.829156672)] // ref total_params_exact_derived 116,829,156,672 (card 116.8B)
-    [InlineData("mistral-small-3.2-24b", 23.572)] // not in ref: model card states 24B incl. the Pixtral vision tower; text decoder alone is 23.572B by formulas.md §1.1
+    [InlineData("mistral-small-3.2-24b", 23.572)] // not in ref: model card states 24B incl. the Pixtral vision tower; text decoder alone is 23.572B by docs/formulas.md §1.1
     public void TotalParameters_MatchesReference(string id, double expectedBillions)
     {
         var model = Catalog.FindModel(id);
@@ -194,7 +194,7 @@ public sealed class CatalogDataTests
     [InlineData("llama-2-13b", 819200L)] // ref
     [InlineData("llama-2-70b", 327680L)] // ref
     [InlineData("llama-3-8b", 131072L)] // ref
-    [InlineData("llama-3-70b", 327680L)] // ref (formulas.md §2(a): 320 KiB/token)
+    [InlineData("llama-3-70b", 327680L)] // ref (docs/formulas.md §2(a): 320 KiB/token)
     [InlineData("llama-3.1-8b", 131072L)] // ref
     [InlineData("llama-3.1-70b", 327680L)] // ref
     [InlineData("llama-3.1-405b", 516096L)] // ref
@@ -215,14 +215,14 @@ public sealed class CatalogDataTests
     [InlineData("llama-4-maverick", 196608L)] // ref
     [InlineData("gpt-3-175b", 4718592L)] // ref
     [InlineData("qwen2.5-7b", 57344L)] // ref
-    [InlineData("qwen2.5-14b", 196608L)] // not in ref: formulas.md §1.2, 2 x 48 x 8 x 128 x 2
+    [InlineData("qwen2.5-14b", 196608L)] // not in ref: docs/formulas.md §1.2, 2 x 48 x 8 x 128 x 2
     [InlineData("qwen2.5-32b", 262144L)] // ref
-    [InlineData("qwen3-0.6b", 114688L)] // not in ref: formulas.md §1.2, 2 x 28 x 8 x 128 x 2
+    [InlineData("qwen3-0.6b", 114688L)] // not in ref: docs/formulas.md §1.2, 2 x 28 x 8 x 128 x 2
     [InlineData("qwen3-32b", 262144L)] // ref
     [InlineData("qwen3-30b-a3b", 98304L)] // ref
     [InlineData("gpt-oss-20b", 49152L)] // ref (full-cache formula, sliding layers not capped)
     [InlineData("gpt-oss-120b", 73728L)] // ref (full-cache formula)
-    [InlineData("mistral-small-3.2-24b", 163840L)] // not in ref: formulas.md §1.2, 2 x 40 x 8 x 128 x 2
+    [InlineData("mistral-small-3.2-24b", 163840L)] // not in ref: docs/formulas.md §1.2, 2 x 40 x 8 x 128 x 2
     public void KvCacheBytesPerToken_Bf16_MatchesReference(string id, long expectedBytes)
     {
         var model = Catalog.FindModel(id);

@@ -36,4 +36,36 @@ public sealed class CaseCsvTests
 
         Assert.Equal(expected, value, 9);
     }
+
+    [Theory]
+    [InlineData("github NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md @00f37686aa854010d68bcbd0f4ab000221541ca6")]
+    [InlineData("github NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md (older stored version documenting v0.21 benchmarks)")]
+    [InlineData("github NVIDIA/TensorRT-LLM docs/source/developer-guide/perf-overview.md @5f9a4c1e")]
+    [InlineData("github NVIDIA/TensorRT-LLM docs/source/blogs/H200launch.md")]
+    public void Document_FilesOfOneRepository_AreOneSource(string source)
+    {
+        var row = new CaseRow(new Dictionary<string, string> { ["source"] = source });
+
+        Assert.Equal("github NVIDIA/TensorRT-LLM", row.Document);
+    }
+
+    [Theory]
+    [InlineData("https://www.amd.com/en/developer/resources/rocm-hub/dev-ai/performance-results.html")]
+    [InlineData("https://www.amd.com/zh-cn/developer/resources/rocm-hub/dev-ai/performance-results.html (retrieved 2026-01)")]
+    public void Document_TranslationsOfOnePage_AreOneSource(string source)
+    {
+        var row = new CaseRow(new Dictionary<string, string> { ["source"] = source });
+
+        Assert.Equal("https://www.amd.com/developer/resources/rocm-hub/dev-ai/performance-results.html", row.Document);
+    }
+
+    [Theory]
+    [InlineData("https://github.com/vllm-project/vllm/issues/10517 (comment by kaspersiminski, 2024-12-02)")]
+    [InlineData("https://github.com/vllm-project/vllm/issues/10517#issuecomment-2512345678")]
+    public void Document_CommentsOfOneThread_AreOneSource(string source)
+    {
+        var row = new CaseRow(new Dictionary<string, string> { ["source"] = source });
+
+        Assert.Equal("https://github.com/vllm-project/vllm/issues/10517", row.Document);
+    }
 }

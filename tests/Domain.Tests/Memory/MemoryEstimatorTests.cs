@@ -5,7 +5,7 @@ using Sizing.Domain.Units;
 
 namespace Sizing.Domain.Tests.Memory;
 
-/// <summary>Per-GPU memory: golden figures from formulas.md and engine start-up logs, and the invariants they must keep.</summary>
+/// <summary>Per-GPU memory: golden figures from docs/formulas.md and engine start-up logs, and the invariants they must keep.</summary>
 public sealed class MemoryEstimatorTests
 {
     private static readonly HardwareCatalog Catalog = HardwareCatalog.BuiltIn;
@@ -19,9 +19,9 @@ public sealed class MemoryEstimatorTests
             EngineVersion: EngineVersion.Parse(version));
 
     [Theory]
-    [InlineData(1, 327_680)] // formulas.md §2(a): 2·80·8·128·2 B
+    [InlineData(1, 327_680)] // docs/formulas.md §2(a): 2·80·8·128·2 B
     [InlineData(4, 81_920)]  // 80 KiB per GPU at TP 4 (2 KV heads each)
-    [InlineData(8, 40_960)]  // formulas.md §3: one KV head per GPU
+    [InlineData(8, 40_960)]  // docs/formulas.md §3: one KV head per GPU
     public void KvBytesPerTokenPerGpu_Llama3_70b_SplitsKvHeads(int tp, double expected)
     {
         var model = Catalog.FindModel("llama-3-70b")!.Architecture;
@@ -51,7 +51,7 @@ public sealed class MemoryEstimatorTests
 
         var perGpu = KvCacheCalculator.BytesPerTokenPerGpu(model, new Parallelism(tp), Precision.Bf16);
 
-        Assert.Equal(70_272, perGpu); // formulas.md §1.2: 61·(512+64)·2 B, not divided by TP (sglang#2591)
+        Assert.Equal(70_272, perGpu); // docs/formulas.md §1.2: 61·(512+64)·2 B, not divided by TP (sglang#2591)
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class MemoryEstimatorTests
 
         var weights = WeightCalculator.PerGpu(model, Parallelism.None, Precision.Bf16, Engine.Vllm, MemoryAssumptions.Default);
 
-        Assert.Equal(141.11, weights.GB, 1); // formulas.md §3: N = 70.554 B → 141.11 GB (plus an 8 MB rope cache)
+        Assert.Equal(141.11, weights.GB, 1); // docs/formulas.md §3: N = 70.554 B → 141.11 GB (plus an 8 MB rope cache)
     }
 
     [Fact]
@@ -395,7 +395,7 @@ public sealed class MemoryEstimatorTests
         var trtllm = MemoryEstimator.Estimate(Input("llama-3-70b", "h100-sxm-80gb", tp: 4, utilization: 0.9, engine: Engine.Trtllm));
 
         var free = trtllm.Capacity - trtllm.Weights - trtllm.Activations - trtllm.RuntimeOverhead;
-        Assert.Equal(free.GiB * 0.9, trtllm.KvCachePool.GiB, 0.01); // KvCacheConfig.free_gpu_memory_fraction (formulas.md §1.3)
+        Assert.Equal(free.GiB * 0.9, trtllm.KvCachePool.GiB, 0.01); // KvCacheConfig.free_gpu_memory_fraction (docs/formulas.md §1.3)
         Assert.NotEqual(vllm.KvCachePool, trtllm.KvCachePool);
     }
 }

@@ -17,11 +17,11 @@ public sealed class UnitsTests
     [Fact]
     public void BytesOverBandwidth_IsTime()
     {
-        var weights = new Bytes(35_280_000_000); // Llama-3-70B bf16 at TP 4 (formulas.md §3)
+        var weights = new Bytes(35_280_000_000); // Llama-3-70B bf16 at TP 4 (docs/formulas.md §3)
 
         var time = weights / BytesPerSecond.FromGBps(3350);
 
-        Assert.Equal(10.53, time.Milliseconds, 2); // formulas.md §3: 10.6 ms lower bound with the KV reads added
+        Assert.Equal(10.53, time.Milliseconds, 2); // docs/formulas.md §3: 10.6 ms lower bound with the KV reads added
     }
 
     [Fact]

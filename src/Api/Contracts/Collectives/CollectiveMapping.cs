@@ -3,6 +3,7 @@ using Sizing.Domain;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
+using Sizing.Domain.Fidelity;
 using Sizing.Domain.Units;
 using CollectiveModel = Sizing.Domain.Communication.Collectives;
 
@@ -54,7 +55,14 @@ public static class CollectiveMapping
             estimate.Nodes,
             Round(estimate.LatencyFloor.Microseconds),
             Round(CollectiveModel.BusFactor(input.Operation, input.GpuCount)),
+            Uncertainty(estimate, input),
             [.. assumptions.Concerning(input.Topology, estimate.Nodes > 1).Select(a => a.ToResponse())]);
+    }
+
+    private static CollectiveUncertaintyResponse Uncertainty(CollectiveEstimate estimate, CollectiveInput input)
+    {
+        var band = ErrorBands.ForCollective(estimate.Implementation, input.Topology.Gpu);
+        return new CollectiveUncertaintyResponse(band.Around(estimate.Time.Microseconds), band.Inverse().Around(estimate.BusBandwidth.GBps));
     }
 
     private static double Round(double value) => Math.Round(value, 3);

@@ -12,7 +12,8 @@ namespace Sizing.Api.Contracts.Collectives;
 /// <param name="Nodes">Nodes the group spans.</param>
 /// <param name="LatencyFloorUs">The latency part of the time in microseconds: what an almost empty buffer would cost. Example: 18.</param>
 /// <param name="BusFactor">nccl-tests bus factor: all-reduce 2(n−1)/n; all-gather, reduce-scatter, all-to-all (n−1)/n; send-recv 1. Example: 1.75.</param>
-/// <param name="Assumptions">The constants of the collective model this estimate used (the shared ones, its intra-node link's, and its fabric's where the group spans nodes), with value, unit and source.</param>
+/// <param name="Uncertainty">Error bands of the time and the bus bandwidth.</param>
+/// <param name="Assumptions">The constants of the collective model this estimate used (the shared ones, its intra-node link's, and its fabric's where the group spans nodes), with value, unit, basis and source.</param>
 public sealed record CollectiveResponse(
     double TimeUs,
     double AlgorithmBandwidthGBps,
@@ -22,4 +23,11 @@ public sealed record CollectiveResponse(
     int Nodes,
     double LatencyFloorUs,
     double BusFactor,
+    CollectiveUncertaintyResponse Uncertainty,
     IReadOnlyList<AssumptionResponse> Assumptions);
+
+/// <summary>Error bands of a collective's figures, from the cross-validated error of collective rows of the same implementation
+/// and GPU class (bus bandwidth is the inverse of time, so its band is the time band inverted). Zero-cost collectives get a zero band.</summary>
+/// <param name="TimeUs">Band of <c>timeUs</c>.</param>
+/// <param name="BusBandwidthGBps">Band of <c>busBandwidthGBps</c> (and, relatively, of <c>algorithmBandwidthGBps</c>).</param>
+public sealed record CollectiveUncertaintyResponse(FigureBandResponse TimeUs, FigureBandResponse BusBandwidthGBps);

@@ -85,6 +85,7 @@ public static class EstimateMapping
                     Round(p.Prefill.Total.Milliseconds), Round(p.Prefill.Compute.Milliseconds))
                 : null,
             estimate.Warnings,
+            estimate.ToUncertainty(gpus),
             [.. estimate.Assumptions.Select(ToResponse)],
             null,
             null);
@@ -188,7 +189,7 @@ public static class EstimateMapping
     public static AssumptionResponse ToResponse(this Assumption a)
     {
         ArgumentNullException.ThrowIfNull(a);
-        return new AssumptionResponse(a.Name, a.Value, a.Unit, a.Source);
+        return new AssumptionResponse(a.Name, a.Value, a.Unit, EnumText.Of(a.Basis), a.Source);
     }
 
     private static double Round(double value) => Math.Round(value, 3);

@@ -1,3 +1,4 @@
+
 namespace Sizing.Api.Contracts.Estimates;
 
 /// <summary>What one deployment needs and does. <c>fits: false</c> is an answer: the reasons are in <c>warnings</c>.</summary>
@@ -14,7 +15,8 @@ namespace Sizing.Api.Contracts.Estimates;
 /// <param name="Load">How requests arrive, how many the engine runs at once and how many wait; null when it does not fit.</param>
 /// <param name="Performance">The decode and prefill steps the latency comes from, and what bounds them; null when it does not fit.</param>
 /// <param name="Warnings">Why it does not fit, and anything else worth knowing.</param>
-/// <param name="Assumptions">Every assumed constant used, with its value and source.</param>
+/// <param name="Uncertainty">The error band of each latency, throughput and memory figure: the range a measurement should fall in.</param>
+/// <param name="Assumptions">Every assumed constant used, with its value, basis and source.</param>
 /// <param name="Disaggregation">Both pools, the KV hand-over and the rate match of a disaggregated deployment; null when
 /// aggregated. With it, memory, communication, performance, load and throughput are one decode instance's (the replica that
 /// generates the tokens), latency is the request's (TTFT = prefill queue + prefill + KV transfer, TPOT from the decode pool),
@@ -33,6 +35,7 @@ public sealed record EstimateResponse(
     LoadResponse? Load,
     PerformanceResponse? Performance,
     IReadOnlyList<string> Warnings,
+    UncertaintyResponse Uncertainty,
     IReadOnlyList<AssumptionResponse> Assumptions,
     DisaggregationResponse? Disaggregation,
     SpeculativeResponse? Speculative);
@@ -338,8 +341,10 @@ public sealed record PerGpuMemoryResponse(
     double KvCachePoolGiB);
 
 /// <summary>An assumed constant.</summary>
-/// <param name="Name">Stable name, e.g. hbmEfficiency.</param>
+/// <param name="Name">Stable name, e.g. sustainedComputeShare.</param>
 /// <param name="Value">The value used.</param>
 /// <param name="Unit">Its unit.</param>
-/// <param name="Source">Where it comes from.</param>
-public sealed record AssumptionResponse(string Name, double Value, string Unit, string Source);
+/// <param name="Basis">measured (a fact a reference states) | fit (fitted to measured rows; the source says how many from how many
+/// sources) | assumption (assumed or uncalibrated). Example: fit.</param>
+/// <param name="Source">Where it comes from. Example: fit: 2009 rows from 13 sources (serving rows on one pipeline stage, every engine), 13 of which identify it, ...</param>
+public sealed record AssumptionResponse(string Name, double Value, string Unit, string Basis, string Source);

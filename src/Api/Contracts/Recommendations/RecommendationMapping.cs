@@ -117,13 +117,34 @@ public static class RecommendationMapping
             Round(plan.CostPerHourUsd),
             Round(plan.CostPerMillionOutputTokensUsd),
             plan.MeetsSlo,
+            plan.MeetsSloAcrossBand,
             plan.ForcedAcrossNodes,
             plan.Why,
             new EngineArgsResponse(plan.EngineArgs.Vllm, plan.EngineArgs.Sglang, plan.EngineArgs.Trtllm, plan.EngineArgs.Notes),
             plan.Checklist,
             estimate.Warnings,
+            Uncertainty(plan, e2e),
             plan.Disaggregation is { } split ? ServingVariantMapping.ToResponse(split.Estimate) : null,
             plan.Speculative is { } speculative ? ServingVariantMapping.ToResponse(speculative, defaultRate: true) : null);
+    }
+
+    /// <summary>The bands of a plan's figures: a plan fits by construction, so every figure has one.</summary>
+    private static PlanUncertaintyResponse Uncertainty(Plan plan, Seconds e2e)
+    {
+        var b = plan.Estimate.Bands;
+        var p = plan.Estimate.Performance;
+        var m = plan.Estimate.Memory;
+        return new PlanUncertaintyResponse(
+            b.Ttft.Around(plan.Ttft.Milliseconds),
+            b.Tpot.Around(p.Tpot.Milliseconds),
+            b.E2e.Around(e2e.Milliseconds),
+            b.Ttft.Around(plan.TtftP99.Milliseconds),
+            b.Tpot.Around(p.TpotPercentiles.P99.Milliseconds),
+            b.Throughput.Around(p.OutputTokensPerSecond),
+            b.Throughput.Around(p.OutputTokensPerSecondPerUser),
+            b.Weights.Around(m.Weights.GiB),
+            b.KvCachePool.Around(m.KvCachePool.GiB),
+            b.Activations.Around(m.Activations.GiB));
     }
 
     private static RejectedResponse ToResponse(Rejection r) => new(

@@ -48,11 +48,15 @@ public sealed record RecommendationResponse(
 /// <param name="CostPerHourUsd">All GPUs at the catalog's indicative price, USD/h. Example: 23.92.</param>
 /// <param name="CostPerMillionOutputTokensUsd">Cost per million output tokens at the target load, USD.</param>
 /// <param name="MeetsSlo">True: every plan meets the SLO.</param>
+/// <param name="MeetsSloAcrossBand">True when the pessimistic edge of each targeted figure's error band (TTFT with queueing, TPOT,
+/// and their p99s where targeted) still meets its target; false when the plan meets the SLO only at the estimate or its optimistic side (<c>why</c> says which).</param>
 /// <param name="ForcedAcrossNodes">True when tensor parallelism spans nodes because nothing inside one node fits.</param>
 /// <param name="Why">What decided this plan, with figures.</param>
 /// <param name="EngineArgs">Ready-to-run launch commands for one replica.</param>
 /// <param name="Checklist">What to verify on the machines: topology, all-reduce bandwidth, KV headroom.</param>
 /// <param name="Warnings">The estimate's warnings.</param>
+/// <param name="Uncertainty">Error bands of the plan's latency and of the replica's throughput and memory at
+/// <c>concurrencyPerReplica</c>.</param>
 /// <param name="Disaggregation">The prefill and decode pools when the plan splits them (then parallelism, replicas, memory,
 /// communication and throughput are the decode pool's, totalGpus and the cost both pools'); null for an aggregated plan.</param>
 /// <param name="Speculative">The MTP speculation the plan runs and what it does at its batch; null without.</param>
@@ -76,13 +80,39 @@ public sealed record RecommendationPlanResponse(
     double CostPerHourUsd,
     double CostPerMillionOutputTokensUsd,
     bool MeetsSlo,
+    bool MeetsSloAcrossBand,
     bool ForcedAcrossNodes,
     IReadOnlyList<string> Why,
     EngineArgsResponse EngineArgs,
     IReadOnlyList<string> Checklist,
     IReadOnlyList<string> Warnings,
+    PlanUncertaintyResponse Uncertainty,
     DisaggregationResponse? Disaggregation,
     SpeculativeResponse? Speculative);
+
+/// <summary>Error bands of a plan's figures (docs/calibration.md, "Error bands"): each latency's around the figure in <c>latency</c>
+/// (queueing included, scaled by the engine figure's band), the tails from their family's band.</summary>
+/// <param name="TtftMs">Band of <c>latency.ttftMs</c>.</param>
+/// <param name="TpotMs">Band of <c>latency.tpotMs</c>.</param>
+/// <param name="E2eMs">Band of <c>latency.e2eMs</c>.</param>
+/// <param name="TtftP99Ms">Band of <c>latency.ttftP99Ms</c>, from TTFT's band.</param>
+/// <param name="TpotP99Ms">Band of <c>latency.tpotP99Ms</c>, from TPOT's band.</param>
+/// <param name="OutputTokensPerSecond">Band of <c>throughput.outputTokensPerSecond</c> (the same relative band holds per GPU).</param>
+/// <param name="OutputTokensPerSecondPerUser">Band of <c>throughput.outputTokensPerSecondPerUser</c>.</param>
+/// <param name="WeightsGiB">Band of <c>memory.perGpu.weightsGiB</c>.</param>
+/// <param name="KvCachePoolGiB">Band of <c>memory.perGpu.kvCachePoolGiB</c>.</param>
+/// <param name="ActivationsGiB">Band of <c>memory.perGpu.activationsGiB</c>.</param>
+public sealed record PlanUncertaintyResponse(
+    FigureBandResponse TtftMs,
+    FigureBandResponse TpotMs,
+    FigureBandResponse E2eMs,
+    FigureBandResponse TtftP99Ms,
+    FigureBandResponse TpotP99Ms,
+    FigureBandResponse OutputTokensPerSecond,
+    FigureBandResponse OutputTokensPerSecondPerUser,
+    FigureBandResponse WeightsGiB,
+    FigureBandResponse KvCachePoolGiB,
+    FigureBandResponse ActivationsGiB);
 
 /// <summary>Latency of one request at the target load.</summary>
 /// <param name="TtftMs">Time to first token, ms: queueing + the engine's prefill and step wait. Example: 412.7.</param>

@@ -24,6 +24,22 @@ public sealed record SweepResponse(SweepParameter Parameter, IReadOnlyList<Sweep
 /// <param name="CommunicationShareOfDecode">Fraction of a decode step in exposed collectives, 0–1.</param>
 /// <param name="Bound">memory | compute | communication.</param>
 /// <param name="Reason">The first reason it does not fit; null when it fits.</param>
+/// <param name="TtftMsLow">Lower edge of the TTFT's error band, ms (see <c>uncertainty</c> of POST /v1/estimates); the latency and throughput band edges are null when the figures are. Example: 76.</param>
+/// <param name="TtftMsHigh">Upper edge of the TTFT's error band, ms. Example: 139.</param>
+/// <param name="TpotMsLow">Lower edge of the TPOT's error band, ms. Example: 7.4.</param>
+/// <param name="TpotMsHigh">Upper edge of the TPOT's error band, ms. Example: 10.9.</param>
+/// <param name="E2eMsLow">Lower edge of the request latency's error band, ms.</param>
+/// <param name="E2eMsHigh">Upper edge of the request latency's error band, ms.</param>
+/// <param name="OutputTokensPerSecondLow">Lower edge of the replica throughput's error band, tokens/s. Example: 6000.</param>
+/// <param name="OutputTokensPerSecondHigh">Upper edge of the replica throughput's error band, tokens/s. Example: 8400.</param>
+/// <param name="OutputTokensPerSecondPerGpuLow">Lower edge of the per-GPU throughput's error band, tokens/s.</param>
+/// <param name="OutputTokensPerSecondPerGpuHigh">Upper edge of the per-GPU throughput's error band, tokens/s.</param>
+/// <param name="OutputTokensPerSecondPerUserLow">Lower edge of the per-user speed's error band, tokens/s.</param>
+/// <param name="OutputTokensPerSecondPerUserHigh">Upper edge of the per-user speed's error band, tokens/s.</param>
+/// <param name="WeightsGiBLow">Lower edge of the weights' error band, GiB.</param>
+/// <param name="WeightsGiBHigh">Upper edge of the weights' error band, GiB.</param>
+/// <param name="KvCachePoolGiBLow">Lower edge of the KV pool's error band, GiB.</param>
+/// <param name="KvCachePoolGiBHigh">Upper edge of the KV pool's error band, GiB.</param>
 public sealed record SweepPointResponse(
     double Value,
     bool Fits,
@@ -42,4 +58,20 @@ public sealed record SweepPointResponse(
     double MaxConcurrentSequences,
     double? CommunicationShareOfDecode,
     string? Bound,
-    string? Reason);
+    string? Reason,
+    double? TtftMsLow,
+    double? TtftMsHigh,
+    double? TpotMsLow,
+    double? TpotMsHigh,
+    double? E2eMsLow,
+    double? E2eMsHigh,
+    double? OutputTokensPerSecondLow,
+    double? OutputTokensPerSecondHigh,
+    double? OutputTokensPerSecondPerGpuLow,
+    double? OutputTokensPerSecondPerGpuHigh,
+    double? OutputTokensPerSecondPerUserLow,
+    double? OutputTokensPerSecondPerUserHigh,
+    double WeightsGiBLow,
+    double WeightsGiBHigh,
+    double KvCachePoolGiBLow,
+    double KvCachePoolGiBHigh);
