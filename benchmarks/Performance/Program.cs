@@ -3,10 +3,10 @@ using BenchmarkDotNet.Running;
 using Sizing.Benchmarks;
 using Sizing.Domain.Recommendation;
 
-// `--summary` prints what the timed search finds (for the README); anything else goes to BenchmarkDotNet.
-if (args is ["--summary"])
+// `--summary [wide-ep]` prints what the timed dense (or wide-EP) search finds (for the README); anything else goes to BenchmarkDotNet.
+if (args is ["--summary"] or ["--summary", "wide-ep"])
 {
-    var result = RecommendationSearch.Search(Scenarios.WholeCatalogSearch());
+    var result = RecommendationSearch.Search(args.Length == 1 ? Scenarios.WholeCatalogSearch() : Scenarios.WideExpertSearch());
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"candidates {result.CandidatesEvaluated}, estimates {result.EstimatesRun}, plans {result.Plans.Count}, rejected {result.RejectedCount}, pareto {result.ParetoFront.Count}"));
     foreach (var plan in result.Plans)

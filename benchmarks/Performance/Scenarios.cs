@@ -30,4 +30,15 @@ public static class Scenarios
         return new RecommendationInput(spec.Architecture, spec.HfId, hardware, 16, 2048, 256, 10,
             new ServiceLevel(Seconds.FromMilliseconds(2000), Seconds.FromMilliseconds(50)), [Precision.Bf16, Precision.Fp8]);
     }
+
+    /// <summary>Issue 10's wide-EP request: DeepSeek-V3 fp8 over every catalog GPU, a 256-GPU budget, 100 req/s, 2000 in / 1000
+    /// out, TTFT 2 s, TPOT 50 ms, SGLang: TP, DP attention with wide EP across nodes, MTP and disaggregated pairs.</summary>
+    public static RecommendationInput WideExpertSearch()
+    {
+        var catalog = HardwareCatalog.BuiltIn;
+        var spec = catalog.FindModel("deepseek-v3")!;
+        var hardware = catalog.Gpus.Select(g => new HardwareOption(g, g.Node.GpusPerNode, g.Node.IntraNode, InterNodeLink.InfiniBand)).ToList();
+        return new RecommendationInput(spec.Architecture, spec.HfId, hardware, 256, 2000, 1000, 100,
+            new ServiceLevel(Seconds.FromMilliseconds(2000), Seconds.FromMilliseconds(50)), [Precision.Fp8], Engine.Sglang, Limit: 10);
+    }
 }
