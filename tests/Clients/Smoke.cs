@@ -16,7 +16,13 @@ public sealed class Smoke(string client, string baseUrl)
     {
         using var http = new HttpClient();
         var document = JsonNode.Parse(await http.GetStringAsync($"{baseUrl.TrimEnd('/')}/swagger/v1/swagger.json"))!;
-        return path => document["paths"]![path]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!.ToJsonString();
+        // An operation documents one example, or several named ones (estimates: aggregated, DP attention, disaggregated);
+        // the first of those is the plain case every client calls.
+        return path =>
+        {
+            var content = document["paths"]![path]!["post"]!["requestBody"]!["content"]!["application/json"]!;
+            return (content["example"] ?? content["examples"]!.AsObject().First().Value!["value"])!.ToJsonString();
+        };
     }
 
     /// <summary>Calls one operation; <paramref name="call"/> returns a short description of what it deserialised.</summary>
