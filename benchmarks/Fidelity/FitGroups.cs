@@ -85,9 +85,20 @@ public static class FitGroups
     /// cap: GPUStack's 924 rows) are scored but not fitted either: the API server preprocesses such a burst serially, which sets
     /// their TTFT and throughput and which the model does not have (docs/physics.md); fitted, they slowed every engine's prefill
     /// to match it.</remarks>
-    private static bool Serving(CaseRow row) => row.Kind == "serving"
-        && !row.Document.Contains("dstackai/benchmarks", StringComparison.Ordinal)
-        && !(row["batching"] == "continuous-rate" && row.Note("request_rate") == "inf");
+    private static bool Serving(CaseRow row) => row.Kind == "serving" && NotFitted(row) is null;
+
+    /// <summary>The scope a serving row is scored in but not fitted (see <see cref="Serving"/>), or null.</summary>
+    public static string? NotFitted(CaseRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Document.Contains("dstackai/benchmarks", StringComparison.Ordinal) ? EarlyReleases
+            : row["batching"] == "continuous-rate" && row.Note("request_rate") == "inf" ? UncappedBursts
+            : null;
+    }
+
+    public const string EarlyReleases = "dstack: vLLM 0.6-0.7, SGLang 0.4 and early TensorRT-LLM DeepSeek/405B kernels";
+
+    public const string UncappedBursts = "uncapped bursts of 100-1,000 prompts through an API server (serial preprocessing, ShareGPT tails)";
 
     private static int Stages(CaseRow row) => row.Int("pp") ?? 1;
 

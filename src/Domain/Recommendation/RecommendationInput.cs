@@ -45,11 +45,21 @@ public sealed record ServiceLevel(Seconds? Ttft, Seconds? Tpot, Seconds? TtftP99
         && (Tpot is not { } p || tpot <= p) && (TpotP99 is not { } p99 || tpotP99 <= p99);
 
     /// <summary>The target closest to being missed at these figures (figure over target), or null without targets.</summary>
-    public (string Name, Seconds Figure, Seconds Target)? Binding(Seconds ttft, Seconds ttftP99, Seconds tpot, Seconds tpotP99)
+    public (string Name, Seconds Figure, Seconds Target)? Binding(Seconds ttft, Seconds ttftP99, Seconds tpot, Seconds tpotP99) =>
+        Closest([("TTFT mean", ttft, Ttft), ("TTFT p99", ttftP99, TtftP99), ("TPOT mean", tpot, Tpot), ("TPOT p99", tpotP99, TpotP99)]);
+
+    /// <summary>The TTFT target (mean or p99) closest to being missed, or null without a TTFT target.</summary>
+    public (string Name, Seconds Figure, Seconds Target)? TtftBinding(Seconds mean, Seconds p99) => Closest([("TTFT", mean, Ttft), ("TTFT p99", p99, TtftP99)]);
+
+    /// <summary>The TPOT target (mean or p99) closest to being missed, or null without a TPOT target.</summary>
+    public (string Name, Seconds Figure, Seconds Target)? TpotBinding(Seconds mean, Seconds p99) => Closest([("TPOT", mean, Tpot), ("TPOT p99", p99, TpotP99)]);
+
+    /// <summary>The candidate with the largest figure over target; on a tie the first (the mean before its p99).</summary>
+    private static (string Name, Seconds Figure, Seconds Target)? Closest((string Name, Seconds Figure, Seconds? Target)[] candidates)
     {
         (string, Seconds, Seconds)? best = null;
         var ratio = 0.0;
-        foreach (var (name, figure, target) in new[] { ("TTFT mean", ttft, Ttft), ("TTFT p99", ttftP99, TtftP99), ("TPOT mean", tpot, Tpot), ("TPOT p99", tpotP99, TpotP99) })
+        foreach (var (name, figure, target) in candidates)
         {
             if (target is { } t && figure / t > ratio)
             {

@@ -372,22 +372,16 @@ public static class RecommendationSearch
         var slo = input.Slo;
         var gpusPerReplica = layout.Parallelism.GpusPerReplica;
         var one = layout.At(1);
-        var tpotFloor = slo.TpotP99 is { } tpotP99Target && (slo.Tpot is not { } tpotMean || one.TpotP99 / tpotP99Target > one.Tpot / tpotMean)
-            ? ("TPOT p99", one.TpotP99, tpotP99Target)
-            : slo.Tpot is { } tpotTarget ? ("TPOT", one.Tpot, tpotTarget) : default;
-        if (tpotFloor.Item1 is not null && tpotFloor.Item2 > tpotFloor.Item3)
+        if (slo.TpotBinding(one.Tpot, one.TpotP99) is { } tpot && tpot.Figure > tpot.Target)
         {
-            return new Verdict(RejectionKind.MissesTpot, 1, [Invariant($"misses {tpotFloor.Item1}: {tpotFloor.Item2.Milliseconds:0.#} ms > {tpotFloor.Item3.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(tpotFloor.Item2, tpotFloor.Item3, Bands(state, layout).Tpot)}")],
-                one.Ttft, one.Tpot, tpotFloor.Item2 / tpotFloor.Item3);
+            return new Verdict(RejectionKind.MissesTpot, 1, [Invariant($"misses {tpot.Name}: {tpot.Figure.Milliseconds:0.#} ms > {tpot.Target.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(tpot.Figure, tpot.Target, Bands(state, layout).Tpot)}")],
+                one.Ttft, one.Tpot, tpot.Figure / tpot.Target);
         }
 
-        var ttftFloor = slo.TtftP99 is { } ttftP99Target && (slo.Ttft is not { } ttftMean || one.TtftP99 / ttftP99Target > one.Ttft / ttftMean)
-            ? ("TTFT p99", one.TtftP99, ttftP99Target)
-            : slo.Ttft is { } ttftTarget ? ("TTFT", one.Ttft, ttftTarget) : default;
-        if (ttftFloor.Item1 is not null && ttftFloor.Item2 > ttftFloor.Item3)
+        if (slo.TtftBinding(one.Ttft, one.TtftP99) is { } ttft && ttft.Figure > ttft.Target)
         {
-            return new Verdict(RejectionKind.MissesTtft, 1, [Invariant($"misses {ttftFloor.Item1}: prefilling {input.InputTokens} tokens takes {ttftFloor.Item2.Milliseconds:0.#} ms > {ttftFloor.Item3.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(ttftFloor.Item2, ttftFloor.Item3, Bands(state, layout).Ttft)}")],
-                one.Ttft, one.Tpot, ttftFloor.Item2 / ttftFloor.Item3);
+            return new Verdict(RejectionKind.MissesTtft, 1, [Invariant($"misses {ttft.Name}: prefilling {input.InputTokens} tokens takes {ttft.Figure.Milliseconds:0.#} ms > {ttft.Target.Milliseconds:0.#} ms even with one request in flight{OptimisticEdge(ttft.Figure, ttft.Target, Bands(state, layout).Ttft)}")],
+                one.Ttft, one.Tpot, ttft.Figure / ttft.Target);
         }
 
         var capacity = layout.At(layout.MaxConcurrency).RequestsPerSecond;

@@ -140,21 +140,17 @@ public sealed class FidelityGateTests
 
         // Each group is a mechanism the model does not have (docs/physics.md, "What is left"); none may quietly grow.
         Assert.Equal(14, misses[SglangMxfp4Ampere]);
-        Assert.Equal(305, misses[DstackEarlyEngines]);
-        Assert.Equal(910, misses[GpustackBursts]);
+        Assert.Equal(305, misses[FitGroups.EarlyReleases]);
+        Assert.Equal(910, misses[FitGroups.UncappedBursts]);
         Assert.Equal(3, misses.Count);
     }
 
     /// <summary>Why a held-out row is a labelled known miss (docs/physics.md, "What is left"), or null.</summary>
     private static string? KnownMiss(CaseRow row) =>
         row["engine"] == "sglang" && row["gpu_id"].StartsWith("a100", StringComparison.Ordinal) && row["model_id"].StartsWith("gpt-oss", StringComparison.Ordinal) ? SglangMxfp4Ampere
-        : row["source"].Contains("dstackai/benchmarks", StringComparison.Ordinal) ? DstackEarlyEngines
-        : row["source"].Contains("gpustack/gpustack", StringComparison.Ordinal) && row["batching"] == "continuous-rate" ? GpustackBursts
-        : null;
+        : FitGroups.NotFitted(row);
 
     private const string SglangMxfp4Ampere = "SGLang's MXFP4 fallback on Ampere (2.5-6 s per token)";
-    private const string DstackEarlyEngines = "dstack: vLLM 0.6-0.7, SGLang 0.4 and early TensorRT-LLM DeepSeek/405B kernels";
-    private const string GpustackBursts = "GPUStack bursts of 100-1,000 prompts (API-server preprocessing, ShareGPT tails, unexplained 1.5-2x prefill)";
 
     [Fact]
     public void CrossValidated_EveryEngineWithTwentyRows_IsGated()
