@@ -26,21 +26,41 @@ public sealed class BudgetTests
     [Fact]
     public async Task Sweep_WithABudgetShorterThanItsWork_Returns504ProblemJson()
     {
-        // The timeout's timer fires a millisecond or so late: the sweep must outlast it, so it has every value it may have and
-        // each point is a MoE model at a large batch.
+        // The budget starts when the request arrives; the body follows 200 ms later, long after the 1 µs budget's timer has
+        // fired, so the work meets a spent budget however fast it would run (a timer racing a quick sweep is not a test).
         await using var factory = SizingApiFixture.CreateFactory(new Dictionary<string, string?> { ["Limits:RequestTimeoutSeconds"] = "0.000001" });
         using var client = factory.CreateClient();
-        var values = string.Join(",", Enumerable.Range(1, SweepParameters.MaxValues).Select(i => i * 4));
-        var sweep = $$$"""
-            {"base":{"model":"deepseek-v3","hardware":{"gpu":"h200-sxm-141gb"},"parallelism":{"tensor":8},"precision":{"weights":"fp8"},
-                     "workload":{"inputTokens":4096,"outputTokens":1024}},
-             "vary":{"parameter":"concurrency","values":[{{{values}}}]}}
-            """;
 
-        using var response = await client.PostJsonAsync("/v1/sweeps", sweep);
+        using var response = await client.PostAsync("/v1/sweeps", new LateContent(Sweep, TimeSpan.FromMilliseconds(200)));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         await response.ReadProblemAsync();
+    }
+
+    /// <summary>A JSON body its client sends only after a delay, as a slow client does.</summary>
+    private sealed class LateContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+        private readonly TimeSpan _delay;
+
+        public LateContent(string json, TimeSpan delay)
+        {
+            _bytes = System.Text.Encoding.UTF8.GetBytes(json);
+            _delay = delay;
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await Task.Delay(_delay);
+            await stream.WriteAsync(_bytes);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _bytes.Length;
+            return true;
+        }
     }
 
     private static JsonSerializerOptions JsonOptions()
