@@ -44,7 +44,7 @@ public sealed record SpeculativeInput(
 /// <param name="BaselineOutputTokensPerSecond">Batch / plain step.</param>
 /// <param name="BreakEvenVerifyStep">The verification step at which speculation stops paying: tokens per step × plain step −
 /// k × draft pass. Below it speculation wins; at high batch the verification step grows towards (k + 1) plain steps and
-/// crosses it.</param>
+/// crosses it. Zero when drafting alone costs more than the tokens a step can yield: no verification step pays then.</param>
 /// <param name="VerifyStep">The target's step over k + 1 tokens per sequence.</param>
 /// <param name="DraftStep">One drafting pass.</param>
 public sealed record SpeculativeEstimate(
@@ -102,7 +102,7 @@ public static class SpeculativeDecoding
         var tpot = step / tokens;
         return new(
             tokens, step, tpot, input.TargetStep, input.TargetStep / tpot, input.Batch * tokens / step.Value,
-            input.Batch / input.TargetStep.Value, (input.TargetStep * tokens) - drafting, input.VerifyStep, input.DraftStep);
+            input.Batch / input.TargetStep.Value, Seconds.Max(Seconds.Zero, (input.TargetStep * tokens) - drafting), input.VerifyStep, input.DraftStep);
     }
 
     /// <summary>Expected tokens per step: 1 + a + … + a^k = (1 − a^(k+1)) / (1 − a).</summary>

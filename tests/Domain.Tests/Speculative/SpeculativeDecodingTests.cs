@@ -81,6 +81,17 @@ public sealed class SpeculativeDecodingTests
         Assert.True(dear.Speedup < cheap.Speedup);
     }
 
+    [Fact]
+    public void BreakEvenVerifyStep_DraftingDearerThanItsTokens_IsZeroAndNeverPays()
+    {
+        // 16 drafted tokens, none accepted: one token per step, and a draft pass as dear as a plain step. Drafting alone costs
+        // 16 plain steps for the 1 step of tokens it yields, so no verification step, however fast, makes it pay.
+        var hopeless = Estimate(batch: 8, draftTokens: 16, acceptance: 0, draftShare: 1);
+
+        Assert.Equal(Seconds.Zero, hopeless.BreakEvenVerifyStep);
+        Assert.False(hopeless.Pays);
+    }
+
     [Theory]
     [InlineData(0.85, 1)]
     [InlineData(0.7, 3)]

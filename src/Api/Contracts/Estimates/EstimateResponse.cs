@@ -150,7 +150,8 @@ public sealed record KvTransferResponse(string Link, long BytesPerRequest, int S
 /// <param name="BaselineTpotMs">TPOT without speculation at the same batch (its plain step).</param>
 /// <param name="Speedup">baselineTpotMs / tpotMs; the same ratio for throughput at this batch.</param>
 /// <param name="BreakEvenVerifyStepMs">The verify step at which speculation stops paying: tokensPerStep × plainStepMs − k ×
-/// draftStepMs. At high batch the verify step grows towards k + 1 plain steps and crosses it.</param>
+/// draftStepMs. At high batch the verify step grows towards k + 1 plain steps and crosses it. 0 when drafting alone costs
+/// more than the tokens a step can yield: no verify step pays then.</param>
 /// <param name="Pays">True when speedup &gt; 1.</param>
 /// <param name="DraftWeightsGiBPerGpu">Weights the drafter adds per GPU, included in memory (they come out of the KV pool).</param>
 public sealed record SpeculativeResponse(
