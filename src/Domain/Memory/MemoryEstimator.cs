@@ -134,7 +134,11 @@ public static class MemoryEstimator
         }
 
         var maxSequences = plan.SequencesThatFit * ranks;
-        var resident = Math.Max(1, Math.Min(maxSeqs * ranks, (int)Math.Floor(maxSequences)));
+
+        // The scheduler's cap over all ranks bounds the resident count; tiny sequences in large pools fit billions, so the
+        // comparison runs in doubles before the (checked) cast.
+        var schedulerCap = (long)maxSeqs * ranks;
+        var resident = (int)Math.Max(1, Math.Min(Math.Min(schedulerCap, int.MaxValue), Math.Floor(maxSequences)));
         var concurrency = input.Concurrency ?? resident;
         if (input.Concurrency is { } wanted && wanted > maxSequences && reasons.Count == 0)
         {
@@ -142,7 +146,7 @@ public static class MemoryEstimator
             warnings.Add(Invariant($"{wanted} concurrent {input.SequenceLength}-token sequences would need {(perSequence * parallelism.SequencesPerAttentionRank(wanted)).GiB:0.##} GiB of KV per GPU but the pool holds {usablePool.GiB:0.##} GiB (at most {Math.Floor(maxSequences):0} whole sequences): the engine runs what fits and the other requests queue"));
         }
 
-        if (input.Concurrency is { } requested && requested > maxSeqs * ranks)
+        if (input.Concurrency is { } requested && requested > schedulerCap)
         {
             warnings.Add(ranks == 1
                 ? Invariant($"concurrency {requested} exceeds the engine's max_num_seqs of {maxSeqs}; raise it (--max-num-seqs) or the extra requests queue")

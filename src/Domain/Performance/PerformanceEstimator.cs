@@ -98,8 +98,11 @@ internal readonly record struct EngineLimits(int MaxRunning, int BatchedTokens)
         var whole = Math.Max(1, input.InputTokens + input.OutputTokens);
         var held = Math.Max(1, input.InputTokens + (reservesWholeSequence ? input.OutputTokens : input.OutputTokens / 2.0));
         var kvLimited = Math.Floor(memory.MaxConcurrentSequences * whole / held);
-        var seqLimit = memory.MaxNumSeqs * input.Memory.Parallelism.AttentionData;
-        return new EngineLimits((int)Math.Clamp(kvLimited, 1, Math.Max(1, seqLimit)), Math.Max(1, memory.MaxNumBatchedTokens * input.Memory.Parallelism.AttentionData));
+        // Each DP-attention rank schedules its own; over hundreds of ranks the sums outgrow 32 bits, so they are bounded there.
+        var ranks = input.Memory.Parallelism.AttentionData;
+        var seqLimit = Math.Min(int.MaxValue, (long)memory.MaxNumSeqs * ranks);
+        var batchedTokens = Math.Min(int.MaxValue, (long)memory.MaxNumBatchedTokens * ranks);
+        return new EngineLimits((int)Math.Clamp(kvLimited, 1, Math.Max(1, seqLimit)), (int)Math.Max(1, batchedTokens));
     }
 }
 

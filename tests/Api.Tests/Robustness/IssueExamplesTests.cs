@@ -69,6 +69,37 @@ public sealed class IssueExamplesTests(SizingApiFixture api)
     }
 
     [Fact]
+    public async Task Estimate_TwoTokenSequencesOnHundredsOfDpRanks_Returns200WithTheSchedulersCap()
+    {
+        // Found by the schema fuzz: 853 DP-attention ranks, each pool holding millions of 2-token sequences, made the
+        // resident count overflow a 32-bit integer (a 500). The engine runs at most max_num_seqs per rank.
+        var reply = await PostEstimateAsync("""
+            "model":"qwen2-7b-instruct","hardware":{"gpu":"h100-nvl-94gb"},"parallelism":{"pipeline":4,"attentionData":853},
+            "workload":{"inputTokens":1,"outputTokens":1},"engine":"generic","maxNumSeqs":2048
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        var memory = reply.Json.GetProperty("memory");
+        Assert.True(memory.GetProperty("maxConcurrentSequences").GetDouble() > int.MaxValue);
+        Assert.Equal(2048 * 853, reply.Json.GetProperty("concurrency").GetInt32());
+    }
+
+    [Fact]
+    public async Task Estimate_WholeContextStepsOnHundredsOfDpRanks_Returns200()
+    {
+        // Found by the schema fuzz: without chunked prefill a step holds the whole 2.7M-token context, and 867 DP-attention
+        // ranks summed those budgets past 32 bits (a 500).
+        var reply = await PostEstimateAsync("""
+            "model":"llama-3-8b","hardware":{"gpu":"a100-sxm-80gb"},"parallelism":{"attentionData":867},
+            "workload":{"inputTokens":262144,"outputTokens":388690,"requestsPerSecond":0.5},"engine":"sglang",
+            "maxModelLength":2747792,"chunkedPrefill":false
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.Equal(2_747_792, reply.Json.GetProperty("memory").GetProperty("maxNumBatchedTokens").GetInt32());
+    }
+
+    [Fact]
     public async Task Estimate_262144TokenPromptOn70BWithoutChunkedPrefill_Returns200ProfilingTheWholePrompt()
     {
         var reply = await PostEstimateAsync($$"""
