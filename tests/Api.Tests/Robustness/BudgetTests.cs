@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Sizing.Api.Contracts.Models;
 using Sizing.Api.Contracts.Sweeps;
 using Sizing.Domain.Catalog;
@@ -26,40 +30,27 @@ public sealed class BudgetTests
     [Fact]
     public async Task Sweep_WithABudgetShorterThanItsWork_Returns504ProblemJson()
     {
-        // The budget starts when the request arrives; the body follows 200 ms later, long after the 1 µs budget's timer has
-        // fired, so the work meets a spent budget however fast it would run (a timer racing a quick sweep is not a test).
-        await using var factory = SizingApiFixture.CreateFactory(new Dictionary<string, string?> { ["Limits:RequestTimeoutSeconds"] = "0.000001" });
+        // The budget starts when the request enters the pipeline; a test filter holds the action 200 ms, long after the 1 µs
+        // budget's timer has fired, so the sweep meets a spent budget however fast it would run (a timer racing a quick sweep
+        // is not a test).
+        await using var factory = SizingApiFixture.CreateFactory(new Dictionary<string, string?> { ["Limits:RequestTimeoutSeconds"] = "0.000001" })
+            .WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+                services.Configure<MvcOptions>(mvc => mvc.Filters.Add(new LateAction(TimeSpan.FromMilliseconds(200))))));
         using var client = factory.CreateClient();
 
-        using var response = await client.PostAsync("/v1/sweeps", new LateContent(Sweep, TimeSpan.FromMilliseconds(200)));
+        using var response = await client.PostJsonAsync("/v1/sweeps", Sweep);
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         await response.ReadProblemAsync();
     }
 
-    /// <summary>A JSON body its client sends only after a delay, as a slow client does.</summary>
-    private sealed class LateContent : HttpContent
+    /// <summary>Starts each action only after a delay, inside the request's budget.</summary>
+    private sealed class LateAction(TimeSpan delay) : IAsyncActionFilter
     {
-        private readonly byte[] _bytes;
-        private readonly TimeSpan _delay;
-
-        public LateContent(string json, TimeSpan delay)
+        public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
         {
-            _bytes = System.Text.Encoding.UTF8.GetBytes(json);
-            _delay = delay;
-            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        }
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await Task.Delay(_delay);
-            await stream.WriteAsync(_bytes);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = _bytes.Length;
-            return true;
+            await Task.Delay(delay);
+            await next();
         }
     }
 
