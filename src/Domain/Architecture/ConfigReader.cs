@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain.Architecture;
 
@@ -153,7 +154,6 @@ internal sealed class ConfigReader(JsonElement element, string path, List<Config
         return value;
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>Something in a config the resolver cannot use, with the JSON path of the field.</summary>

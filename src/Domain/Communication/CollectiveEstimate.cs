@@ -10,7 +10,7 @@ namespace Sizing.Domain.Communication;
 /// <param name="Nodes">Nodes the group spans.</param>
 /// <param name="Implementation">The implementation that actually runs (a custom all-reduce falls back to NCCL where it does not apply).</param>
 /// <param name="LatencyFloor">The α part of <paramref name="Time"/>: what an empty message would cost.</param>
-public sealed record CollectiveEstimate(
+public readonly record struct CollectiveEstimate(
     Seconds Time,
     BytesPerSecond AlgorithmBandwidth,
     BytesPerSecond BusBandwidth,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Fidelity;
 using Sizing.Domain.Performance;
@@ -239,6 +240,11 @@ public sealed record CommunicationAssumptions
     {
         ArgumentNullException.ThrowIfNull(topology);
         var profile = For(topology.InterNode);
+        if (topology.NicsPerNode is null && topology.NicGbps is null)
+        {
+            return profile;
+        }
+
         return profile with
         {
             NicsPerNode = topology.NicsPerNode ?? profile.NicsPerNode,
@@ -269,8 +275,13 @@ public sealed record CommunicationAssumptions
     /// <summary>The name a fabric class's constants are reported under (<c>communication.{key}.…</c>).</summary>
     public static string FabricKey(InterNodeLink link) => link == InterNodeLink.InfiniBand ? "infiniband-ndr" : EnumText.Of(link);
 
-    /// <summary>Every constant with its value, unit, basis and source, for reporting next to an estimate.</summary>
-    public IReadOnlyList<Assumption> Assumptions =>
+    /// <summary>Every constant with its value, unit, basis and source, for reporting next to an estimate; built once per instance
+    /// (a search reports them with every plan).</summary>
+    public IReadOnlyList<Assumption> Assumptions => Described.GetValue(this, static a => a.Build());
+
+    private static readonly ConditionalWeakTable<CommunicationAssumptions, IReadOnlyList<Assumption>> Described = [];
+
+    private IReadOnlyList<Assumption> Build() =>
     [
         Fitted("communication.nccl.launch-latency", NcclLaunchLatencyUs),
         Fitted("communication.nvswitch.step-latency", NvSwitch.StepLatencyUs),

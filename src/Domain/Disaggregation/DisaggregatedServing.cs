@@ -3,6 +3,7 @@ using Sizing.Domain.Architecture;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Units;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain.Disaggregation;
 
@@ -187,5 +188,4 @@ public static class DisaggregatedServing
             capacityTokens / shape.Gpus, capacityTokens / shape.Nodes, capacityRequests > 0 ? lambda / capacityRequests : 0);
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain.Fidelity;
 
@@ -148,7 +149,6 @@ public static class ErrorBands
         return Parse(stream);
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>The deployment figures' bands.</summary>
@@ -161,10 +161,32 @@ public sealed record EstimateBands(
     ErrorBand KvCachePool,
     ErrorBand Activations)
 {
+    /// <summary>Bands already built, per engine and GPU class: a search asks for the same few thousands of times. Bounded, since
+    /// a request may describe its own GPU (and with it a class).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Deployment.Engine, string), EstimateBands> Built = new();
+
+    private const int MaxBuilt = 256;
+
     public static EstimateBands For(Deployment.Engine engine, Catalog.GpuSpec gpu)
     {
-        var name = EnumText.Of(engine);
         var gpuClass = ErrorBands.GpuClass(gpu);
+        if (Built.TryGetValue((engine, gpuClass), out var built))
+        {
+            return built;
+        }
+
+        var bands = Build(engine, gpuClass);
+        if (Built.Count < MaxBuilt)
+        {
+            Built.TryAdd((engine, gpuClass), bands);
+        }
+
+        return bands;
+    }
+
+    private static EstimateBands Build(Deployment.Engine engine, string gpuClass)
+    {
+        var name = EnumText.Of(engine);
         return new(
             ErrorBands.For(FigureFamily.Ttft, name, gpuClass),
             ErrorBands.For(FigureFamily.Tpot, name, gpuClass),

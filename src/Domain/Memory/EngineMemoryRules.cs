@@ -3,6 +3,7 @@ using System.Globalization;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Units;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain.Memory;
 
@@ -268,5 +269,4 @@ public sealed record EngineMemoryRules
         _ => gpu.MemoryGiB < 35 ? 2048 : gpu.MemoryGiB < 60 ? 4096 : gpu.MemoryGiB < 160 ? 8192 : 16384,
     };
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Units;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain.Memory;
 
@@ -130,5 +131,4 @@ internal static class FitAdvice
         _ => new("--gpu-memory-utilization", "--max-num-seqs", "--max-num-batched-tokens", "--max-model-len"),
     };
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using Sizing.Domain.Architecture;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Units;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain.Memory;
 
@@ -250,5 +251,4 @@ public static class MemoryEstimator
         return new Bytes((long)Math.Round(Math.Max(forward, sampler)));
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,7 @@ using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Units;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain.Moe;
 
@@ -94,31 +95,8 @@ public static class MoeCommunication
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentOutOfRangeException.ThrowIfNegative(input.TokensPerRank);
-        var a = assumptions ?? MoeAssumptions.Default;
-        var c = communication ?? CommunicationAssumptions.Default;
-        var p = input.Parallelism;
-        var topology = input.Topology;
-        var group = p.MoeGroup;
-        var nodes = topology.NodesFor(group);
-        var notes = new List<string>();
-        if (input.Model.Moe is not { } moe || group == 1 || input.TokensPerRank == 0)
-        {
-            return new(MoeExchange.None, "none", Layers(input), group, nodes, Bytes.Zero, Bytes.Zero, Bytes.Zero, 1, 0, 0, 1,
-                Seconds.Zero, Seconds.Zero, notes);
-        }
-
-        var exchange = Resolve(input, nodes, notes);
-        var routedPerRank = input.TokensPerRank * p.AttentionData * moe.ExpertsPerToken / p.Expert;
-        var expertsPerRank = (double)(moe.Experts + p.RedundantExperts) / p.Expert;
-        var imbalance = ExpertLoad.Imbalance(p.Expert, routedPerRank, expertsPerRank, input.LoadBalancer, a.ExpertPopularityCv);
-        var shape = new Shape(input, moe, group, nodes, imbalance);
-        return exchange switch
-        {
-            MoeExchange.AllReduce => AllReduce(shape, c, notes),
-            MoeExchange.AllGatherReduceScatter => AllGatherReduceScatter(shape, c, notes),
-            MoeExchange.AllToAll => AllToAll(shape, a, c, notes),
-            _ => input.Phase == MoePhase.Prefill ? DeepEpNormal(shape, a, c, notes) : DeepEpLowLatency(shape, a, c, notes),
-        };
+        return new Model(input, assumptions ?? MoeAssumptions.Default, communication ?? CommunicationAssumptions.Default)
+            .Estimate(input.TokensPerRank);
     }
 
     /// <summary>The exchange the engine runs for this layout when the caller names none.</summary>
@@ -165,108 +143,6 @@ public static class MoeCommunication
             default:
                 return input.Exchange.Value;
         }
-    }
-
-    private static MoeCommunicationEstimate AllReduce(Shape s, CommunicationAssumptions c, List<string> notes)
-    {
-        var tp = s.Input.Parallelism.Tensor;
-        var message = Shape.Bytes(s.Tokens * s.Hidden * ActivationBytes);
-        var reduce = Collectives.TensorParallelAllReduce(s.Input.Topology, tp, message, s.Input.Engine, c);
-        return new(MoeExchange.AllReduce, reduce.Algorithm, s.Layers, s.Group, s.Nodes, Bytes.Zero, message, Bytes.Zero, 1,
-            0, 0, s.Imbalance, Seconds.Zero, reduce.Time, notes);
-    }
-
-    /// <summary>All-gather the DP ranks' tokens, reduce-scatter the outputs: one lane per tensor rank, DP ranks Tensor apart.</summary>
-    private static MoeCommunicationEstimate AllGatherReduceScatter(Shape s, CommunicationAssumptions c, List<string> notes)
-    {
-        var p = s.Input.Parallelism;
-        var ranks = p.AttentionData;
-        var lane = s.Input.Topology with { GpusPerNode = Math.Max(1, s.Input.Topology.GpusPerNode / p.Tensor) };
-        var gathered = Shape.Bytes(s.Tokens * ranks * s.Hidden * ActivationBytes);
-        var gather = Collectives.Estimate(CollectiveOperation.AllGather, lane, ranks, gathered, CollectiveImplementation.Nccl, c);
-        var scatter = Collectives.Estimate(CollectiveOperation.ReduceScatter, lane, ranks, gathered, CollectiveImplementation.Nccl, c);
-        var sent = Shape.Bytes(s.Tokens * (ranks - 1) * s.Hidden * ActivationBytes);
-        var laneNodes = lane.NodesFor(ranks);
-        var crossing = laneNodes > 1 ? Shape.Bytes(sent.Value * (double)(laneNodes - 1) / laneNodes) : Bytes.Zero;
-        return new(MoeExchange.AllGatherReduceScatter, Invariant($"nccl all-gather + reduce-scatter ({gather.Algorithm})"), s.Layers,
-            s.Group, s.Nodes, sent, sent, crossing, 1.0 / ranks, laneNodes > 1 ? (double)(laneNodes - 1) / laneNodes : 0,
-            ranks, s.Imbalance, gather.Time, scatter.Time, notes);
-    }
-
-    private static MoeCommunicationEstimate AllToAll(Shape s, MoeAssumptions a, CommunicationAssumptions c, List<string> notes)
-    {
-        var ranks = s.Input.Parallelism.Expert;
-        var copies = s.Tokens * s.TopK;
-        var dispatchBytes = Shape.Bytes(copies * s.Hidden * DispatchBytesPerElement(s.Input.DispatchPrecision, a));
-        var combineBytes = Shape.Bytes(copies * s.Hidden * ActivationBytes);
-        var dispatch = Collectives.Estimate(CollectiveOperation.AllToAll, s.Input.Topology, ranks, dispatchBytes, CollectiveImplementation.Nccl, c);
-        var combine = Collectives.Estimate(CollectiveOperation.AllToAll, s.Input.Topology, ranks, combineBytes, CollectiveImplementation.Nccl, c);
-        var interShare = s.InterNodeShare;
-        return new(MoeExchange.AllToAll, Invariant($"nccl all-to-all ({dispatch.Algorithm})"), s.Layers, s.Group, s.Nodes, dispatchBytes,
-            combineBytes, Shape.Bytes(dispatchBytes.Value * interShare), 1.0 / ranks, interShare, ranks, s.Imbalance,
-            Busiest(dispatch, s.Imbalance), Busiest(combine, s.Imbalance), notes);
-    }
-
-    /// <summary>DeepEP normal kernels: each token once per destination rank (and once per destination node over RDMA).</summary>
-    private static MoeCommunicationEstimate DeepEpNormal(Shape s, MoeAssumptions a, CommunicationAssumptions c, List<string> notes)
-    {
-        var topology = s.Input.Topology;
-        var ranksReached = ExpertLoad.RanksReached(s.Experts, s.TopK, s.Ranks, s.Nodes, s.Input.MaxNodesPerToken);
-        var nodesReached = ExpertLoad.NodesReached(s.Experts, s.TopK, s.Nodes, s.Input.MaxNodesPerToken);
-        var dispatchElement = DispatchBytesPerElement(s.Input.DispatchPrecision, a);
-        var dispatchBytes = Shape.Bytes(s.Tokens * ranksReached * s.Hidden * dispatchElement);
-        var combineBytes = Shape.Bytes(s.Tokens * ranksReached * s.Hidden * ActivationBytes);
-        Seconds dispatch, combine;
-        Bytes crossing;
-        if (s.Nodes == 1)
-        {
-            var scale = topology.Gpu.Interconnect.ScaleUpGBpsPerDirection!.Value / a.TableNvLinkGBpsPerDirection * s.TableImbalance(a.NormalTableTokens, a);
-            var floor = Seconds.FromMicroseconds(c.NcclLaunchLatencyUs + c.NvSwitch.StepLatencyUs);
-            dispatch = floor + (dispatchBytes * s.Imbalance / BytesPerSecond.FromGBps(a.NormalIntranode.DispatchGBps * scale));
-            combine = floor + (combineBytes * s.Imbalance / BytesPerSecond.FromGBps(a.NormalIntranode.CombineGBps * scale));
-            crossing = Bytes.Zero;
-        }
-        else
-        {
-            var scale = FabricScale(topology, a, c) * s.TableImbalance(a.NormalTableTokens, a);
-            var floor = Seconds.FromMicroseconds(c.NcclLaunchLatencyUs + c.For(topology.InterNode).StepLatencyUs);
-            var (dispatchGBps, combineGBps) = Interpolate(a.NormalInternode, s.Ranks, r => r.DispatchGBps, r => r.CombineGBps);
-            var rdmaDispatch = Shape.Bytes(s.Tokens * nodesReached * s.Hidden * dispatchElement);
-            var rdmaCombine = Shape.Bytes(s.Tokens * nodesReached * s.Hidden * ActivationBytes);
-            dispatch = floor + (rdmaDispatch * s.Imbalance / BytesPerSecond.FromGBps(dispatchGBps * scale));
-            combine = floor + (rdmaCombine * s.Imbalance / BytesPerSecond.FromGBps(combineGBps * scale));
-            crossing = Shape.Bytes(rdmaDispatch.Value * (double)(s.Nodes - 1) / s.Nodes);
-        }
-
-        return new(MoeExchange.DeepEp, s.Nodes == 1 ? "deepep normal (nvlink)" : "deepep normal (nvlink + rdma)", s.Layers, s.Group,
-            s.Nodes, dispatchBytes, combineBytes, crossing, 1.0 / s.Ranks, s.InterNodeShare, ranksReached, s.Imbalance, dispatch, combine, notes);
-    }
-
-    /// <summary>DeepEP low-latency kernels: each token once per destination expert, time = floor + bytes / rate, the rate set so
-    /// the table's 128-token point (uniform routing) is reproduced on the table's hardware.</summary>
-    private static MoeCommunicationEstimate DeepEpLowLatency(Shape s, MoeAssumptions a, CommunicationAssumptions c, List<string> notes)
-    {
-        var topology = s.Input.Topology;
-        var dispatchElement = DispatchBytesPerElement(s.Input.DispatchPrecision, a);
-        var copies = s.Tokens * s.TopK;
-        var dispatchBytes = Shape.Bytes(copies * s.Hidden * dispatchElement);
-        var combineBytes = Shape.Bytes(copies * s.Hidden * ActivationBytes);
-        var (dispatchUs, combineUs) = Interpolate(a.LowLatency, s.Ranks, r => r.DispatchUs, r => r.CombineUs);
-
-        // The table's payload: 128 tokens × top-8 × hidden 7168 per rank, FP8 out, BF16 back.
-        var tableCopies = a.LowLatencyTableTokens * (double)TableTopK * TableHidden;
-        var tableFloor = LowLatencyFloor(s.Ranks > TableGpusPerNode, a.TableFabric, c);
-        var dispatchRate = tableCopies * a.Fp8DispatchBytesPerElement / (Seconds.FromMicroseconds(dispatchUs) - tableFloor).Value;
-        var combineRate = tableCopies * ActivationBytes / (Seconds.FromMicroseconds(combineUs) - tableFloor).Value;
-        var scale = (s.Nodes > 1
-            ? FabricScale(topology, a, c)
-            : topology.Gpu.Interconnect.ScaleUpGBpsPerDirection!.Value / a.TableNvLinkGBpsPerDirection) * s.TableImbalance(a.LowLatencyTableTokens, a);
-        var floor = LowLatencyFloor(s.Nodes > 1, topology.InterNode, c);
-        var dispatch = floor + (dispatchBytes * s.Imbalance / new BytesPerSecond(dispatchRate * scale));
-        var combine = floor + (combineBytes * s.Imbalance / new BytesPerSecond(combineRate * scale));
-        var interShare = s.InterNodeShare;
-        return new(MoeExchange.DeepEp, "deepep low-latency", s.Layers, s.Group, s.Nodes, dispatchBytes, combineBytes,
-            Shape.Bytes(dispatchBytes.Value * interShare), 1.0 / s.Ranks, interShare, s.TopK, s.Imbalance, dispatch, combine, notes);
     }
 
     /// <summary>Launch plus one hop: NVLink inside a node, the fabric's step across nodes [A].</summary>
@@ -324,7 +200,6 @@ public static class MoeCommunication
         return model.Moe is { } moe ? (int)Math.Round(moe.MoeLayers * (double)stage / model.Layers) : 0;
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>BF16 activations: what combines, all-gathers and all-reduces carry.</summary>
     private const double ActivationBytes = 2;
@@ -339,37 +214,215 @@ public static class MoeCommunication
     /// <summary>The tables' H800 reach their NICs over PCIe Gen5 x16: 64 GB/s per direction.</summary>
     private const double TablePcieGBps = 64;
 
-    /// <summary>The quantities every exchange shares.</summary>
-    private sealed class Shape(MoeCommunicationInput input, MoeArchitecture moe, int group, int nodes, double imbalance)
+    /// <summary>Bytes from a fractional count: whole bytes, rounded up.</summary>
+    private static Bytes WholeBytes(double bytes) => new(checked((long)Math.Ceiling(bytes)));
+
+    /// <summary>One layout's MoE exchange in one phase, resolved once: the exchange that runs and every figure that does not
+    /// depend on the step's tokens. A step model asks it for each step size it costs.</summary>
+    internal sealed class Model
     {
-        public MoeCommunicationInput Input { get; } = input;
+        private readonly MoeCommunicationInput _input;
+        private readonly CommunicationAssumptions _c;
+        private readonly double _hidden;
+        private readonly int _topK;
+        private readonly int _ranks;
+        private readonly int _group;
+        private readonly int _nodes;
+        private readonly int _layers;
+        private readonly double _expertsPerRank;
+        private readonly double _dispatchElement;
+        private readonly double _popularityCv;
+        private readonly double _interNodeShare;
+        private readonly List<string> _notes = [];
 
-        public double Tokens { get; } = input.TokensPerRank;
+        // All-gather/reduce-scatter: one lane per tensor rank.
+        private readonly Topology? _lane;
+        private readonly int _laneNodes;
 
-        public double Hidden { get; } = input.Model.HiddenSize;
+        // DeepEP: the ranks and nodes a token reaches, the launch-and-hop floor and the rates scaled from the tables.
+        private readonly double _nodesReached;
+        private readonly Seconds _floor;
+        private readonly BytesPerSecond _dispatchRate;
+        private readonly BytesPerSecond _combineRate;
 
-        public int Experts { get; } = moe.Experts;
+        public Model(MoeCommunicationInput input, MoeAssumptions a, CommunicationAssumptions c)
+        {
+            _input = input;
+            _c = c;
+            var p = input.Parallelism;
+            var topology = input.Topology;
+            _group = p.MoeGroup;
+            _nodes = topology.NodesFor(_group);
+            _layers = Layers(input);
+            _hidden = input.Model.HiddenSize;
+            _ranks = p.Expert;
+            _popularityCv = a.ExpertPopularityCv;
+            _dispatchElement = DispatchBytesPerElement(input.DispatchPrecision, a);
+            _interNodeShare = _nodes > 1 ? (double)(_nodes - 1) / _nodes : 0;
+            if (input.Model.Moe is not { } moe || _group == 1)
+            {
+                Exchange = MoeExchange.None;
+                return;
+            }
 
-        public int TopK { get; } = moe.ExpertsPerToken;
+            _topK = moe.ExpertsPerToken;
+            _expertsPerRank = (double)(moe.Experts + p.RedundantExperts) / p.Expert;
+            Exchange = Resolve(input, _nodes, _notes);
+            switch (Exchange)
+            {
+                case MoeExchange.AllGatherReduceScatter:
+                    _lane = topology with { GpusPerNode = Math.Max(1, topology.GpusPerNode / p.Tensor) };
+                    _laneNodes = _lane.NodesFor(p.AttentionData);
+                    break;
+                case MoeExchange.DeepEp when input.Phase == MoePhase.Prefill:
+                    {
+                        // Normal kernels: each token once per destination rank (and once per destination node over RDMA).
+                        var tableImbalance = TableImbalance(moe.Experts, a.NormalTableTokens, a);
+                        _floor = Seconds.FromMicroseconds(c.NcclLaunchLatencyUs + (_nodes == 1 ? c.NvSwitch.StepLatencyUs : c.For(topology.InterNode).StepLatencyUs));
+                        if (_nodes == 1)
+                        {
+                            var scale = topology.Gpu.Interconnect.ScaleUpGBpsPerDirection!.Value / a.TableNvLinkGBpsPerDirection * tableImbalance;
+                            _dispatchRate = BytesPerSecond.FromGBps(a.NormalIntranode.DispatchGBps * scale);
+                            _combineRate = BytesPerSecond.FromGBps(a.NormalIntranode.CombineGBps * scale);
+                        }
+                        else
+                        {
+                            _nodesReached = ExpertLoad.NodesReached(moe.Experts, _topK, _nodes, input.MaxNodesPerToken);
+                            var scale = FabricScale(topology, a, c) * tableImbalance;
+                            var (dispatchGBps, combineGBps) = Interpolate(a.NormalInternode, _ranks, r => r.DispatchGBps, r => r.CombineGBps);
+                            _dispatchRate = BytesPerSecond.FromGBps(dispatchGBps * scale);
+                            _combineRate = BytesPerSecond.FromGBps(combineGBps * scale);
+                        }
 
-        public int Ranks { get; } = input.Parallelism.Expert;
+                        RanksReached = ExpertLoad.RanksReached(moe.Experts, _topK, _ranks, _nodes, input.MaxNodesPerToken);
+                        break;
+                    }
 
-        public int Group { get; } = group;
+                case MoeExchange.DeepEp:
+                    {
+                        // Low-latency kernels: each token once per destination expert, time = floor + bytes / rate, the rate set so
+                        // the table's 128-token point (uniform routing) is reproduced on the table's hardware. The table's payload:
+                        // 128 tokens × top-8 × hidden 7168 per rank, FP8 out, BF16 back.
+                        var (dispatchUs, combineUs) = Interpolate(a.LowLatency, _ranks, r => r.DispatchUs, r => r.CombineUs);
+                        var tableCopies = a.LowLatencyTableTokens * (double)TableTopK * TableHidden;
+                        var tableFloor = LowLatencyFloor(_ranks > TableGpusPerNode, a.TableFabric, c);
+                        var dispatchRate = tableCopies * a.Fp8DispatchBytesPerElement / (Seconds.FromMicroseconds(dispatchUs) - tableFloor).Value;
+                        var combineRate = tableCopies * ActivationBytes / (Seconds.FromMicroseconds(combineUs) - tableFloor).Value;
+                        var scale = (_nodes > 1
+                            ? FabricScale(topology, a, c)
+                            : topology.Gpu.Interconnect.ScaleUpGBpsPerDirection!.Value / a.TableNvLinkGBpsPerDirection) * TableImbalance(moe.Experts, a.LowLatencyTableTokens, a);
+                        _floor = LowLatencyFloor(_nodes > 1, topology.InterNode, c);
+                        _dispatchRate = new BytesPerSecond(dispatchRate * scale);
+                        _combineRate = new BytesPerSecond(combineRate * scale);
+                        RanksReached = _topK;
+                        break;
+                    }
+            }
+        }
 
-        public int Nodes { get; } = nodes;
+        /// <summary>The exchange that runs (a requested one the layout cannot use falls back; the notes say why).</summary>
+        public MoeExchange Exchange { get; }
 
-        public double Imbalance { get; } = imbalance;
+        /// <summary>Distinct EP ranks one token's experts sit on (DeepEP normal), the experts it reaches (low-latency).</summary>
+        private double RanksReached { get; }
 
-        public int Layers { get; } = MoeCommunication.Layers(input);
+        /// <summary>One layer's exchange on the busiest rank when each attention rank feeds <paramref name="tokens"/> tokens.</summary>
+        public Traffic At(double tokens)
+        {
+            if (Exchange == MoeExchange.None || tokens == 0)
+            {
+                return new Traffic(Bytes.Zero, Bytes.Zero, Bytes.Zero, 1, 0, 0, 1, Seconds.Zero, Seconds.Zero, "none");
+            }
+
+            var p = _input.Parallelism;
+            var routedPerRank = tokens * p.AttentionData * _topK / p.Expert;
+            var imbalance = ExpertLoad.Imbalance(p.Expert, routedPerRank, _expertsPerRank, _input.LoadBalancer, _popularityCv);
+            switch (Exchange)
+            {
+                case MoeExchange.AllReduce:
+                    {
+                        var message = WholeBytes(tokens * _hidden * ActivationBytes);
+                        var reduce = Collectives.TensorParallelAllReduce(_input.Topology, p.Tensor, message, _input.Engine, _c);
+                        return new Traffic(Bytes.Zero, message, Bytes.Zero, 1, 0, 0, imbalance, Seconds.Zero, reduce.Time, reduce.Algorithm);
+                    }
+
+                case MoeExchange.AllGatherReduceScatter:
+                    {
+                        // All-gather the DP ranks' tokens, reduce-scatter the outputs: DP ranks sit Tensor apart.
+                        var ranks = p.AttentionData;
+                        var gathered = WholeBytes(tokens * ranks * _hidden * ActivationBytes);
+                        var gather = Collectives.Estimate(CollectiveOperation.AllGather, _lane!, ranks, gathered, CollectiveImplementation.Nccl, _c);
+                        var scatter = Collectives.Estimate(CollectiveOperation.ReduceScatter, _lane!, ranks, gathered, CollectiveImplementation.Nccl, _c);
+                        var sent = WholeBytes(tokens * (ranks - 1) * _hidden * ActivationBytes);
+                        var crossing = _laneNodes > 1 ? WholeBytes(sent.Value * (double)(_laneNodes - 1) / _laneNodes) : Bytes.Zero;
+                        return new Traffic(sent, sent, crossing, 1.0 / ranks, _laneNodes > 1 ? (double)(_laneNodes - 1) / _laneNodes : 0, ranks,
+                            imbalance, gather.Time, scatter.Time, gather.Algorithm);
+                    }
+
+                case MoeExchange.AllToAll:
+                    {
+                        var copies = tokens * _topK;
+                        var dispatchBytes = WholeBytes(copies * _hidden * _dispatchElement);
+                        var combineBytes = WholeBytes(copies * _hidden * ActivationBytes);
+                        var dispatch = Collectives.Estimate(CollectiveOperation.AllToAll, _input.Topology, _ranks, dispatchBytes, CollectiveImplementation.Nccl, _c);
+                        var combine = Collectives.Estimate(CollectiveOperation.AllToAll, _input.Topology, _ranks, combineBytes, CollectiveImplementation.Nccl, _c);
+                        return new Traffic(dispatchBytes, combineBytes, WholeBytes(dispatchBytes.Value * _interNodeShare), 1.0 / _ranks, _interNodeShare, _ranks,
+                            imbalance, Busiest(dispatch, imbalance), Busiest(combine, imbalance), dispatch.Algorithm);
+                    }
+
+                case MoeExchange.DeepEp when _input.Phase == MoePhase.Prefill:
+                    {
+                        var dispatchBytes = WholeBytes(tokens * RanksReached * _hidden * _dispatchElement);
+                        var combineBytes = WholeBytes(tokens * RanksReached * _hidden * ActivationBytes);
+                        var (dispatchOut, combineOut, crossing) = (dispatchBytes, combineBytes, Bytes.Zero);
+                        if (_nodes > 1)
+                        {
+                            // One RDMA copy per destination node; NVLink forwards inside it.
+                            dispatchOut = WholeBytes(tokens * _nodesReached * _hidden * _dispatchElement);
+                            combineOut = WholeBytes(tokens * _nodesReached * _hidden * ActivationBytes);
+                            crossing = WholeBytes(dispatchOut.Value * (double)(_nodes - 1) / _nodes);
+                        }
+
+                        return new Traffic(dispatchBytes, combineBytes, crossing, 1.0 / _ranks, _interNodeShare, RanksReached, imbalance,
+                            _floor + (dispatchOut * imbalance / _dispatchRate), _floor + (combineOut * imbalance / _combineRate),
+                            _nodes == 1 ? "deepep normal (nvlink)" : "deepep normal (nvlink + rdma)");
+                    }
+
+                default:
+                    {
+                        var copies = tokens * _topK;
+                        var dispatchBytes = WholeBytes(copies * _hidden * _dispatchElement);
+                        var combineBytes = WholeBytes(copies * _hidden * ActivationBytes);
+                        return new Traffic(dispatchBytes, combineBytes, WholeBytes(dispatchBytes.Value * _interNodeShare), 1.0 / _ranks, _interNodeShare, _topK,
+                            imbalance, _floor + (dispatchBytes * imbalance / _dispatchRate), _floor + (combineBytes * imbalance / _combineRate), "deepep low-latency");
+                    }
+            }
+        }
+
+        /// <summary>The full estimate at <paramref name="tokens"/>, with what runs in words and the notes.</summary>
+        public MoeCommunicationEstimate Estimate(double tokens)
+        {
+            var t = At(tokens);
+            var exchange = tokens == 0 ? MoeExchange.None : Exchange;
+            var kernel = exchange switch
+            {
+                MoeExchange.AllGatherReduceScatter => Invariant($"nccl all-gather + reduce-scatter ({t.Algorithm})"),
+                MoeExchange.AllToAll => Invariant($"nccl all-to-all ({t.Algorithm})"),
+                _ => t.Algorithm,
+            };
+            return new MoeCommunicationEstimate(exchange, kernel, _layers, _group, _nodes, t.DispatchBytes, t.CombineBytes, t.InterNodeBytes,
+                t.LocalShare, t.InterNodeShare, t.RanksReached, t.Imbalance, t.Dispatch, t.Combine, exchange == MoeExchange.None ? [] : _notes);
+        }
 
         /// <summary>The busiest-rank factor already inside a table's time: its tests route uniformly at random, so only the
         /// multinomial noise of their batch (the EPLB floor) applies.</summary>
-        public double TableImbalance(int tableTokens, MoeAssumptions a) =>
-            ExpertLoad.Imbalance(Ranks, (double)tableTokens * TableTopK, (double)Experts / Ranks, loadBalancer: true, a.ExpertPopularityCv);
-
-        /// <summary>Share of routed copies bound for other nodes when ranks are spread evenly over the nodes.</summary>
-        public double InterNodeShare => Nodes > 1 ? (double)(Nodes - 1) / Nodes : 0;
-
-        public static Bytes Bytes(double bytes) => new(checked((long)Math.Ceiling(bytes)));
+        private double TableImbalance(int experts, int tableTokens, MoeAssumptions a) =>
+            ExpertLoad.Imbalance(_ranks, (double)tableTokens * TableTopK, (double)experts / _ranks, loadBalancer: true, a.ExpertPopularityCv);
     }
+
+    /// <summary>One MoE layer's exchange on the busiest rank (<see cref="MoeCommunicationEstimate"/>'s figures).</summary>
+    /// <param name="Algorithm">What the collective runs (NCCL's algorithm), or the DeepEP kernels.</param>
+    internal readonly record struct Traffic(
+        Bytes DispatchBytes, Bytes CombineBytes, Bytes InterNodeBytes, double LocalShare, double InterNodeShare, double RanksReached,
+        double Imbalance, Seconds Dispatch, Seconds Combine, string Algorithm);
 }

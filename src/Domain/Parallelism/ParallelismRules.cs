@@ -1,6 +1,7 @@
 using System.Globalization;
 using Sizing.Domain.Architecture;
 using Sizing.Domain.Deployment;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain;
 
@@ -23,7 +24,13 @@ public static class ParallelismRules
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(parallelism);
-        var reasons = new List<string>(Structural(parallelism).Select(problem => problem.Message));
+        var structural = Structural(parallelism);
+        var reasons = new List<string>(structural.Count);
+        for (var i = 0; i < structural.Count; i++)
+        {
+            reasons.Add(structural[i].Message);
+        }
+
         AttentionRules(model, parallelism, reasons);
         if (parallelism.Pipeline > model.Layers)
         {
@@ -125,7 +132,6 @@ public static class ParallelismRules
         }
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>A layout whose degrees contradict one another, whatever the model or engine.</summary>

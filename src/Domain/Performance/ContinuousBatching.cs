@@ -52,7 +52,7 @@ internal static class ContinuousBatching
     /// <param name="Residual">Mean wait for the step in progress.</param>
     /// <param name="QueueWait">Mean wait behind other prompts for the step budget.</param>
     /// <param name="Busy">Probability a new request finds prompt work queued ahead of it.</param>
-    private sealed record Service(
+    private readonly record struct Service(
         double Running, double Rate, Seconds Tpot, Seconds DecodeOnly, double MixedShare, Seconds Ttft, Seconds Fixed,
         Seconds Residual, Seconds QueueWait, double Busy, StepCost DecodeStep, StepCost PrefillStep, int MicroBatches);
 
@@ -72,25 +72,17 @@ internal static class ContinuousBatching
             var s = Serve(running, null);
             var tpot = s.Tpot;
             var rate = s.Rate;
-            Seconds ttft;
-            Func<double, Seconds> steady;
-            if (clients <= running)
-            {
-                ttft = s.Ttft;
-                steady = q => EngineQuantile(s, q);
-            }
-            else
+            var tail = new SteadyTail(s);
+            if (clients > running)
             {
                 // Past capacity the engine completes requests at its plateau rate; Little's law gives the clients' E2E. The
                 // wait for a slot is N − B completions of desynchronised requests: a Gamma spread around its mean.
                 var e2eClient = Seconds.From(clients / rate);
-                var queued = Seconds.Max(s.Ttft, e2eClient - (tpot * (_out - 1)));
-                var spread = Seconds.From(Math.Sqrt(clients - running) / rate);
-                ttft = queued;
-                steady = q => Seconds.Max(s.Fixed, queued + (spread * NormalQuantile(q)));
+                tail = new SteadyTail(s, Seconds.Max(s.Ttft, e2eClient - (tpot * (_out - 1))), Seconds.From(Math.Sqrt(clients - running) / rate));
             }
 
-            var ttftAt = steady;
+            var ttft = tail.Mean;
+            LatencyPercentiles ttftTail;
             if (requests is { } run && run > 0)
             {
                 // A benchmark run's first wave of clients arrives at once and queues for the step budget: the run's TTFTs are a
@@ -98,10 +90,14 @@ internal static class ContinuousBatching
                 var wave = FirstWave(Math.Min(clients, running), s);
                 var share = Math.Min(1, (double)Math.Min(clients, run) / run);
                 ttft = (wave.Mean * share) + (ttft * (1 - share));
-                ttftAt = Mixture(wave.At, steady, share);
+                var ttftAt = Mixture(wave.At, tail.At, share);
+                ttftTail = new LatencyPercentiles(ttftAt(0.5), ttftAt(0.9), ttftAt(0.99));
+            }
+            else
+            {
+                ttftTail = new LatencyPercentiles(tail.At(0.5), tail.At(0.9), tail.At(0.99));
             }
 
-            var ttftTail = new LatencyPercentiles(ttftAt(0.5), ttftAt(0.9), ttftAt(0.99));
             return Figures(clients, s, ttft, tpot, rate, running, Math.Max(0, clients - running), ttftTail);
         }
 
@@ -272,20 +268,27 @@ internal static class ContinuousBatching
             Seconds ttft = default, fixedPart = default, residual = default, wait = default;
             StepCost prefillStep = decodeStep;
             double busy = 0, mixed = 0;
+            double? costedAlongside = null;
+            Seconds ownPrefill = default, promptTime = default;
             for (var i = 0; i < Iterations; i++)
             {
                 // Own prompt chunk; other prompts share the step only when prompt work fills every step.
-                // A prompt longer than the budget takes full-budget steps and then a step for what remains.
+                // A prompt longer than the budget takes full-budget steps and then a step for what remains. These steps change
+                // only with the prompt work alongside, which stays nil until prompts fill every step: costed once until then.
                 var alongside = mixed >= 1 ? seen : 0;
-                var last = _in - ((chunks - 1) * budget);
-                prefillStep = model.Cost(perMicroBatch, Context, Math.Min(budget, chunk + alongside), _in, perMicroBatch + 1);
-                var lastStep = chunks > 1 ? model.Cost(perMicroBatch, Context, Math.Min(budget, last + alongside), _in, perMicroBatch + 1) : prefillStep;
-                var ownPrefill = (PerformanceEstimator.Latency(model, prefillStep, _stages, perMicroBatch + chunk + alongside) * (chunks - 1))
-                    + PerformanceEstimator.Latency(model, lastStep, _stages, perMicroBatch + last + alongside);
-                var withoutOwn = alongside > 0
-                    ? PerformanceEstimator.Latency(model, model.Cost(perMicroBatch, Context, alongside, _in, perMicroBatch + (alongside / _in)), _stages, perMicroBatch + alongside)
-                    : decodeOnly / skew;
-                var promptTime = Seconds.Max(Seconds.Zero, ownPrefill - (withoutOwn * chunks));
+                if (costedAlongside != alongside)
+                {
+                    costedAlongside = alongside;
+                    var last = _in - ((chunks - 1) * budget);
+                    prefillStep = model.Cost(perMicroBatch, Context, Math.Min(budget, chunk + alongside), _in, perMicroBatch + 1);
+                    var lastStep = chunks > 1 ? model.Cost(perMicroBatch, Context, Math.Min(budget, last + alongside), _in, perMicroBatch + 1) : prefillStep;
+                    ownPrefill = (PerformanceEstimator.Latency(model, prefillStep, _stages, perMicroBatch + chunk + alongside) * (chunks - 1))
+                        + PerformanceEstimator.Latency(model, lastStep, _stages, perMicroBatch + last + alongside);
+                    var withoutOwn = alongside > 0
+                        ? PerformanceEstimator.Latency(model, model.Cost(perMicroBatch, Context, alongside, _in, perMicroBatch + (alongside / _in)), _stages, perMicroBatch + alongside)
+                        : decodeOnly / skew;
+                    promptTime = Seconds.Max(Seconds.Zero, ownPrefill - (withoutOwn * chunks));
+                }
 
                 fixedPart = model.RequestOverhead + ownPrefill;
                 residual = alone ? Seconds.Zero : tpot / microBatches / 2;
@@ -373,6 +376,17 @@ internal static class ContinuousBatching
 
                 return values[^1].Value;
             };
+        }
+
+        /// <summary>TTFT quantiles of a closed loop in steady state: the engine's own wait while the clients fit, past capacity
+        /// the queue for a slot (<paramref name="Queued"/> on average, a normal spread of <paramref name="Spread"/>).</summary>
+        private readonly record struct SteadyTail(Service S, Seconds? Queued = null, Seconds Spread = default)
+        {
+            public Seconds Mean => Queued ?? S.Ttft;
+
+            public Seconds At(double q) => Queued is { } queued
+                ? Seconds.Max(S.Fixed, queued + (Spread * NormalQuantile(q)))
+                : EngineQuantile(S, q);
         }
 
         /// <summary>TTFT quantiles of an admitted request: the fixed part, a uniform wait for the step in progress, and an

@@ -4,6 +4,7 @@ using Sizing.Domain.Deployment;
 using Sizing.Domain.Fidelity;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Moe;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain.Performance;
 
@@ -119,5 +120,4 @@ public static class DeploymentEstimator
         }
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

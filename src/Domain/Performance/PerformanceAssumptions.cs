@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Fidelity;
 
@@ -114,8 +115,15 @@ public sealed record PerformanceAssumptions
         _ => this with { Generic = profile },
     };
 
-    /// <summary>The constants one engine's estimates use, each with its basis and source.</summary>
-    public IReadOnlyList<Assumption> Describe(Engine engine)
+    /// <summary>The constants one engine's estimates use, each with its basis and source; built once per instance and engine
+    /// (a search reports them with every plan).</summary>
+    public IReadOnlyList<Assumption> Describe(Engine engine) =>
+        Described.GetValue(this, static _ => new System.Collections.Concurrent.ConcurrentDictionary<Engine, IReadOnlyList<Assumption>>())
+            .GetOrAdd(engine, static (e, a) => a.Build(e), this);
+
+    private static readonly ConditionalWeakTable<PerformanceAssumptions, System.Collections.Concurrent.ConcurrentDictionary<Engine, IReadOnlyList<Assumption>>> Described = [];
+
+    private IReadOnlyList<Assumption> Build(Engine engine)
     {
         var p = For(engine);
 

@@ -207,8 +207,9 @@ internal sealed class StepModel
             return last;
         }
 
-        (_lastCommunicationTokens, _lastPhase) = (tokens, phase);
-        return _lastCommunication = ComputeCommunication(tokens, phase);
+        var communication = ComputeCommunication(tokens, phase);
+        (_lastCommunicationTokens, _lastPhase, _lastCommunication) = (tokens, phase, communication);
+        return communication;
     }
 
     private double _lastCommunicationTokens;
@@ -230,16 +231,26 @@ internal sealed class StepModel
         var exchange = Seconds.Zero;
         if (exchanged && tokens > 0)
         {
-            var moe = MoeCommunication.Estimate(
-                new MoeCommunicationInput(_model, _parallelism, _topology, _engine, tokens, phase, _moeExchange, LoadBalancer: _loadBalancer), _moeAssumptions, _communication);
-            dispatchBytes = moe.DispatchBytesPerRank;
-            exchange = moe.PerLayer;
+            var moe = Exchange(phase).At(tokens);
+            dispatchBytes = moe.DispatchBytes;
+            exchange = moe.Dispatch + moe.Combine;
         }
 
         var total = (allReduce * allReduces) + (exchange * (exchanged ? _moeLayers : 0));
         return new StepCommunication(allReduces, message, allReduce, exchanged ? _moeLayers : 0, dispatchBytes, exchange, total,
             total * (1 - _assumptions.CommunicationOverlap), ExpertImbalance(tokens * _parallelism.AttentionData));
     }
+
+    /// <summary>The layout's MoE exchange in <paramref name="phase"/>, resolved on first use.</summary>
+    private MoeCommunication.Model Exchange(MoePhase phase) => phase == MoePhase.Prefill
+        ? _prefillExchange ??= NewExchange(phase)
+        : _decodeExchange ??= NewExchange(phase);
+
+    private MoeCommunication.Model NewExchange(MoePhase phase) =>
+        new(new MoeCommunicationInput(_model, _parallelism, _topology, _engine, 0, phase, _moeExchange, LoadBalancer: _loadBalancer), _moeAssumptions, _communication);
+
+    private MoeCommunication.Model? _decodeExchange;
+    private MoeCommunication.Model? _prefillExchange;
 
     /// <summary>A group of equal GEMMs: each streams its share of the bytes plus the per-GEMM latency, or does its FLOPs.</summary>
     private Seconds Gemms(GemmGroup group, double rows, ref Seconds memory, ref Seconds compute)
@@ -361,7 +372,7 @@ internal sealed class StepModel
 /// <param name="Communication">Exposed collective time.</param>
 /// <param name="LayerOverhead">The engine's small-kernel floor over the stage's layers.</param>
 /// <param name="Sequences">Sequences whose next token the step samples.</param>
-public sealed record StepCost(Seconds Kernels, Seconds Memory, Seconds Compute, Seconds Communication, Seconds LayerOverhead, StepCommunication Collectives, double Sequences)
+public readonly record struct StepCost(Seconds Kernels, Seconds Memory, Seconds Compute, Seconds Communication, Seconds LayerOverhead, StepCommunication Collectives, double Sequences)
 {
     public Seconds Total => Kernels + Communication + LayerOverhead;
 
@@ -371,7 +382,7 @@ public sealed record StepCost(Seconds Kernels, Seconds Memory, Seconds Compute, 
 /// <summary>The collectives of one step on one stage.</summary>
 /// <param name="AllToAllLayers">MoE layers whose tokens cross the MoE group by an exchange (DP attention); 0 when an all-reduce serves them.</param>
 /// <param name="ExpertImbalance">Busiest EP group's routed tokens over the mean in this step (<see cref="ExpertLoad.Imbalance"/>).</param>
-public sealed record StepCommunication(
+public readonly record struct StepCommunication(
     int AllReduces,
     Bytes AllReduceMessage,
     Seconds AllReduceTime,

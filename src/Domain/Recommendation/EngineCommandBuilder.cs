@@ -5,6 +5,7 @@ using Sizing.Domain.Deployment;
 using Sizing.Domain.Memory;
 using Sizing.Domain.Moe;
 using Sizing.Domain.Speculative;
+using static Sizing.Domain.InvariantText;
 using static Sizing.Domain.Recommendation.RecommendationSearch;
 
 namespace Sizing.Domain.Recommendation;

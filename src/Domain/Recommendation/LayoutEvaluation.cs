@@ -96,6 +96,11 @@ internal sealed class LayoutEvaluation
 
     public int Count { get; private set; }
 
+    /// <summary>Output tokens/s per GPU at the KV-limited concurrency.</summary>
+    public double SaturatedPerGpu => At(MaxConcurrency).OutputTokensPerSecond / Parallelism.GpusPerReplica;
+
+    public DeploymentKind Kind => Parallelism.DataParallelAttention ? DeploymentKind.DataParallelAttention : DeploymentKind.TensorParallel;
+
     /// <summary>The headline figures at <paramref name="concurrency"/> requests in flight, computed once.</summary>
     /// <remarks>Only the figures are kept, not the estimate's object graph: a search evaluates thousands of points.</remarks>
     public PerformancePoint At(int concurrency)
@@ -138,8 +143,9 @@ internal sealed class LayoutEvaluation
     /// <summary>The fewest requests in flight that sustain <paramref name="arrivalsPerSecond"/>: the smallest B with λ·E2E(B) ≤ B.</summary>
     /// <remarks>
     /// Little's law with a latency that grows with the batch: B = λ·E2E(B). The root is bracketed between 1 and the KV-limited
-    /// maximum and found by false position on whole requests, with a bisection step whenever an interpolation fails to halve
-    /// the bracket. Null when even the maximum concurrency cannot hold the load.
+    /// maximum, narrowed by the concurrencies already estimated, and found by false position on whole requests, with a
+    /// bisection step whenever an interpolation fails to halve the bracket. Null when even the maximum concurrency cannot hold
+    /// the load.
     /// </remarks>
     public int? SustainingConcurrency(double arrivalsPerSecond)
     {
@@ -155,6 +161,24 @@ internal sealed class LayoutEvaluation
         if (hLo <= 0)
         {
             return 1;
+        }
+
+        // Points already estimated narrow the bracket first: a search asks again for loads near the last one.
+        for (var i = 0; i < Count; i++)
+        {
+            var known = _keys[i];
+            if (known > lo && known < hi)
+            {
+                var h = Queueing.LittlesLaw(arrivalsPerSecond, _values[i].E2e.Value) - known;
+                if (h <= 0)
+                {
+                    (hi, hHi) = (known, h);
+                }
+                else
+                {
+                    (lo, hLo) = (known, h);
+                }
+            }
         }
 
         var bisect = false;

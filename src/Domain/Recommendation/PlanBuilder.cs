@@ -5,6 +5,7 @@ using Sizing.Domain.Memory;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Speculative;
 using Sizing.Domain.Units;
+using static Sizing.Domain.InvariantText;
 using static Sizing.Domain.Recommendation.RecommendationSearch;
 
 namespace Sizing.Domain.Recommendation;
@@ -74,10 +75,11 @@ internal static class PlanBuilder
     {
         RejectionKind.MissesTpot or RejectionKind.MissesTtft => 0,
         RejectionKind.MissesThroughput => 1,
-        RejectionKind.SpansNodes => 2,
-        RejectionKind.DoesNotFit => 3,
-        RejectionKind.UnsupportedPrecision or RejectionKind.UnsupportedLink => 4,
-        _ => 5,
+        RejectionKind.Outranked => 2,
+        RejectionKind.SpansNodes => 3,
+        RejectionKind.DoesNotFit => 4,
+        RejectionKind.UnsupportedPrecision or RejectionKind.UnsupportedLink => 5,
+        _ => 6,
     };
 
     private static Plan Build(SearchState state, Candidate c, int rank)
@@ -262,22 +264,22 @@ internal static class PlanBuilder
             _ => Invariant($"${x.CostPerHourUsd:0.##}/h on {x.TotalGpus} GPUs"),
         };
 
-        var kinds = new (string Name, Func<Candidate, bool> Is)[]
+        var kinds = new (DeploymentKind Kind, string Name)[]
         {
-            ("disaggregated prefill/decode", x => x.Split is not null),
-            ("aggregated DP attention + wide EP", x => x.Split is null && x.Layout.Parallelism.DataParallelAttention),
-            ("aggregated tensor parallel", x => x.Split is null && !x.Layout.Parallelism.DataParallelAttention),
+            (DeploymentKind.Disaggregated, "disaggregated prefill/decode"),
+            (DeploymentKind.DataParallelAttention, "aggregated DP attention + wide EP"),
+            (DeploymentKind.TensorParallel, "aggregated tensor parallel"),
         };
-        var own = kinds.First(k => k.Is(c)).Name;
+        var own = kinds.First(k => k.Kind == c.Kind).Name;
         var others = new List<string>();
-        foreach (var (name, isKind) in kinds)
+        foreach (var (kind, name) in kinds)
         {
-            if (name == own || (name.Contains("DP attention", StringComparison.Ordinal) && state.Input.Model.Moe is null))
+            if (kind == c.Kind || (kind == DeploymentKind.DataParallelAttention && state.Input.Model.Moe is null))
             {
                 continue;
             }
 
-            var best = Rank(state.Found.Where(isKind).ToList(), objective).FirstOrDefault();
+            var best = Rank(state.Found.Where(x => x.Kind == kind).ToList(), objective).FirstOrDefault();
             others.Add(best is null ? Invariant($"no {name} deployment meets the SLO within the budget") : Invariant($"the best {name} one takes {Measure(best)}"));
         }
 

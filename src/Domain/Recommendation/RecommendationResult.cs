@@ -134,6 +134,11 @@ public enum RejectionKind
     /// <summary>The budget does not allow enough replicas for the request rate.</summary>
     [JsonStringEnumMemberName("misses-throughput")] MissesThroughput,
 
+    /// <summary>Enough better plans were found that this layout could not rank, whatever it does under the load: its bound on
+    /// the objective (cost or GPUs of the fewest replicas its capacity needs, or its saturated throughput per GPU) is worse
+    /// than theirs, so its replica counts were not loaded.</summary>
+    [JsonStringEnumMemberName("outranked")] Outranked,
+
     /// <summary>Tensor parallelism would cross nodes while a layout inside one node fits.</summary>
     [JsonStringEnumMemberName("spans-nodes")] SpansNodes,
 

@@ -7,6 +7,7 @@ using Sizing.Domain.Memory;
 using Sizing.Domain.Moe;
 using Sizing.Domain.Performance;
 using Sizing.Domain.Units;
+using static Sizing.Domain.InvariantText;
 
 namespace Sizing.Domain.Recommendation;
 
@@ -21,6 +22,9 @@ namespace Sizing.Domain.Recommendation;
 /// </remarks>
 public static class RecommendationSearch
 {
+    /// <summary>Aggregated plans retried with MTP speculation.</summary>
+    private const int SpeculativeRetries = 3;
+
     /// <summary>Tensor- and pipeline-parallel degrees tried: powers of two up to the budget, plus the node size.</summary>
     public static IReadOnlyList<int> Degrees(int maxGpus, int gpusPerNode)
     {
@@ -84,6 +88,7 @@ public static class RecommendationSearch
             }
         }
 
+        LoadScreened(state);
         SpeculativeVariants(state);
         DisaggregatedSearch.Run(state);
         return PlanBuilder.Finish(state);
@@ -105,7 +110,7 @@ public static class RecommendationSearch
         var tried = new HashSet<LayoutEvaluation>();
         foreach (var found in state.Found.Where(c => c.Split is null).OrderBy(c => c.CostPerHourUsd).ToList())
         {
-            if (tried.Count == 3 || state.OutOfTime())
+            if (tried.Count == SpeculativeRetries || state.OutOfTime())
             {
                 return;
             }
@@ -169,7 +174,7 @@ public static class RecommendationSearch
 
                     if (unsupported is { } reason)
                     {
-                        state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, reason.Kind, [reason.Text], null, null, 0));
+                        state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, reason.Kind, reason.Reasons, null, null, 0));
                         continue;
                     }
 
@@ -200,6 +205,8 @@ public static class RecommendationSearch
             SearchDataParallelAttention(state, hardwareIndex, weights, kv, unsupported);
         }
 
+        // One reason per tensor degree, shared by its PP and EP variants.
+        var spans = new Dictionary<int, string[]>();
         foreach (var parallelism in spanning ?? [])
         {
             if (state.OutOfTime())
@@ -209,10 +216,14 @@ public static class RecommendationSearch
 
             if (anyFitsInNode)
             {
-                var nodes = (parallelism.Tensor + hardware.GpusPerNode - 1) / hardware.GpusPerNode;
-                state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, RejectionKind.SpansNodes,
-                    [Invariant($"TP {parallelism.Tensor} would span {nodes} nodes of {hardware.GpusPerNode} GPUs and put every all-reduce on {EnumName(hardware.InterNode)}; a layout with TP ≤ {hardware.GpusPerNode} fits, with PP across nodes instead")],
-                    null, null, 0));
+                var tp = parallelism.Tensor;
+                if (!spans.TryGetValue(tp, out var reason))
+                {
+                    var nodes = (tp + hardware.GpusPerNode - 1) / hardware.GpusPerNode;
+                    spans[tp] = reason = [Invariant($"TP {tp} would span {nodes} nodes of {hardware.GpusPerNode} GPUs and put every all-reduce on {EnumName(hardware.InterNode)}; a layout with TP ≤ {hardware.GpusPerNode} fits, with PP across nodes instead")];
+                }
+
+                state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, RejectionKind.SpansNodes, reason, null, null, 0));
             }
             else
             {
@@ -231,7 +242,7 @@ public static class RecommendationSearch
     /// --all2all-backend deepep_*) and the nodes have NVLink inside and RDMA between; TensorRT-LLM keeps its own exchange. The
     /// engine's own start-up rules decide which layouts run (<see cref="ParallelismRules.Check(Architecture.ModelArchitecture, Parallelism, Engine)"/>).
     /// </remarks>
-    private static void SearchDataParallelAttention(SearchState state, int hardwareIndex, Precision weights, Precision kv, (RejectionKind Kind, string Text)? unsupported)
+    private static void SearchDataParallelAttention(SearchState state, int hardwareIndex, Precision weights, Precision kv, (RejectionKind Kind, string[] Reasons)? unsupported)
     {
         var input = state.Input;
         var hardware = input.Hardware[hardwareIndex];
@@ -268,7 +279,7 @@ public static class RecommendationSearch
                 state.Candidates += input.MaxGpus / group;
                 if (unsupported is { } reason)
                 {
-                    state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, reason.Kind, [reason.Text], null, null, 0));
+                    state.Reject(new Rejection(hardware, parallelism, weights, kv, 1, reason.Kind, reason.Reasons, null, null, 0));
                     continue;
                 }
 
@@ -348,11 +359,72 @@ public static class RecommendationSearch
         var deployment = new DeploymentInput(memoryInput, topology, input.InputTokens, input.OutputTokens, Batching.Continuous, MoeExchange: exchange);
         var layout = new LayoutEvaluation(hardwareIndex, hardware, forced, deployment, memory, state.Assumptions);
         state.Layouts.Add(layout);
-        var verdict = Load(state, layout, out var plan);
+        if (Screen(state, layout, out var screened) is { } verdict)
+        {
+            Record(state, layout, null, verdict);
+        }
+        else
+        {
+            state.Screened.Add(screened!);
+        }
+
+        return true;
+    }
+
+    /// <summary>Loads the screened layouts best bound first, and records what became of each in the order they were found.</summary>
+    private static void LoadScreened(SearchState state)
+    {
+        var input = state.Input;
+        var cutoff = new RankCutoff(input.Objective, input.Limit, input.Model.MtpModules > 0 ? SpeculativeRetries : 0);
+        var order = new (double Bound, int Index)[state.Screened.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            var s = state.Screened[i];
+            order[i] = (cutoff.Bound(s.Layout, s.MinReplicas) ?? 0, i);
+        }
+
+        Array.Sort(order);
+        var outcomes = new (Candidate? Plan, Verdict? Verdict)[order.Length];
+        foreach (var (_, index) in order)
+        {
+            if (state.OutOfTime())
+            {
+                break;
+            }
+
+            var s = state.Screened[index];
+            if (cutoff.Outranks(s.Layout, s.MinReplicas) is { } outranked)
+            {
+                outcomes[index] = (null, new Verdict(RejectionKind.Outranked, s.MinReplicas,
+                    [Invariant($"outranked: at the fewest replicas its capacity needs for the load, {outranked}; whether it meets the SLO was not checked")], null, null, 0));
+                continue;
+            }
+
+            var verdict = LoadReplicas(state, s, cutoff, out var plan);
+            outcomes[index] = (plan, verdict);
+            if (plan is not null)
+            {
+                cutoff.Admit(plan);
+            }
+        }
+
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i] is { Plan: not null } or { Verdict: not null })
+            {
+                Record(state, state.Screened[i].Layout, outcomes[i].Plan, outcomes[i].Verdict);
+            }
+        }
+    }
+
+    /// <summary>Keeps a layout's plan, or its rejection, as its outcome.</summary>
+    private static void Record(SearchState state, LayoutEvaluation layout, Candidate? plan, Verdict? verdict)
+    {
+        var p = layout.Parallelism;
         Rejection? rejection = null;
         if (verdict is { } v)
         {
-            rejection = new Rejection(hardware, parallelism, weights, kv, v.Replicas, v.Kind, v.Reasons, v.Ttft, v.Tpot, v.Ratio);
+            rejection = new Rejection(layout.Hardware, p, layout.Weights, layout.KvCache, v.Replicas, v.Kind, v.Reasons, v.Ttft, v.Tpot, v.Ratio);
             state.Reject(rejection);
         }
         else
@@ -360,14 +432,21 @@ public static class RecommendationSearch
             state.Found.Add(plan!);
         }
 
-        state.Outcomes[new LayoutKey(hardwareIndex, weights, parallelism.Tensor, parallelism.Pipeline, parallelism.Expert, parallelism.AttentionData)] = new LayoutOutcome(layout, plan, rejection);
-        return true;
+        state.Outcomes[new LayoutKey(layout.HardwareIndex, layout.Weights, p.Tensor, p.Pipeline, p.Expert, p.AttentionData)] = new LayoutOutcome(layout, plan, rejection);
     }
 
     /// <summary>Finds the fewest replicas of a fitting layout that carry the load within the SLO; a verdict when none do.</summary>
     private static Verdict? Load(SearchState state, LayoutEvaluation layout, out Candidate? plan)
     {
         plan = null;
+        return Screen(state, layout, out var screened) ?? LoadReplicas(state, screened!, null, out plan);
+    }
+
+    /// <summary>What one request in flight and a full KV pool decide before any replica count is loaded: the one-request SLO
+    /// floor, the capacity, and whether the budget allows the replicas that capacity needs.</summary>
+    private static Verdict? Screen(SearchState state, LayoutEvaluation layout, out ScreenedLayout? screened)
+    {
+        screened = null;
         var input = state.Input;
         var slo = input.Slo;
         var gpusPerReplica = layout.Parallelism.GpusPerReplica;
@@ -394,23 +473,62 @@ public static class RecommendationSearch
                 null, null, needed / Math.Max(1, maxReplicas));
         }
 
-        // Latency falls as replicas rise (each carries less), so the SLO holds from some replica count on: find the first.
-        var minReplicas = (int)needed;
-        var first = AtReplicas(state, layout, minReplicas, capacity);
-        if (first.Meets)
+        screened = new ScreenedLayout(layout, capacity, (int)needed, maxReplicas);
+        return null;
+    }
+
+    /// <summary>The fewest replicas of a screened layout that meet the SLO; a verdict when even the most the budget allows miss it,
+    /// or when the replica counts that remain could not rank (<paramref name="cutoff"/>).</summary>
+    /// <remarks>Latency falls as replicas rise (each carries less), so the SLO holds from some replica count on. The answer is
+    /// usually at or just above the fewest the load needs, so the search checks the most the budget allows (a layout that misses
+    /// there misses everywhere), then gallops up from the fewest (+1, +2, +4, …) and bisects the last step; each count costs more
+    /// than the one below it, so it stops once the next could not rank.</remarks>
+    private static Verdict? LoadReplicas(SearchState state, ScreenedLayout screened, RankCutoff? cutoff, out Candidate? plan)
+    {
+        plan = null;
+        var (layout, capacity, minReplicas, maxReplicas) = screened;
+        var lo = minReplicas;
+        var missed = AtReplicas(state, layout, lo, capacity);
+        if (missed.Meets)
         {
-            plan = first;
+            plan = missed;
             return null;
         }
 
-        var last = minReplicas == maxReplicas ? first : AtReplicas(state, layout, maxReplicas, capacity);
-        if (!last.Meets)
+        if (cutoff?.Outranks(layout, lo + 1) is { } outranked)
         {
-            return MissAt(state, last);
+            return Outranked(state, missed, outranked);
         }
 
-        int lo = minReplicas, hi = maxReplicas;
+        // A layout that misses at the most replicas the budget allows misses at every count: settle that before galloping.
+        var last = lo == maxReplicas ? missed : AtReplicas(state, layout, maxReplicas, capacity);
+        if (!last.Meets)
+        {
+            return MissAt(state, last, atBudget: true);
+        }
+
+        var step = 1;
+        var hi = maxReplicas;
         plan = last;
+        while (lo + step < hi)
+        {
+            if (cutoff?.Outranks(layout, lo + 1) is { } beyond)
+            {
+                plan = null;
+                return Outranked(state, missed, beyond);
+            }
+
+            var point = AtReplicas(state, layout, lo + step, capacity);
+            if (point.Meets)
+            {
+                (hi, plan) = (lo + step, point);
+                break;
+            }
+
+            (lo, missed) = (lo + step, point);
+            step *= 2;
+        }
+
         while (hi - lo > 1)
         {
             var mid = lo + ((hi - lo) / 2);
@@ -429,6 +547,13 @@ public static class RecommendationSearch
         return null;
     }
 
+    /// <summary>A layout that misses the SLO at <paramref name="missed"/>'s replica count, where any more replicas could not rank.</summary>
+    private static Verdict Outranked(SearchState state, Candidate missed, string outranked)
+    {
+        var miss = MissAt(state, missed, atBudget: false);
+        return miss with { Kind = RejectionKind.Outranked, Reasons = [.. miss.Reasons, Invariant($"outranked: more replicas only cost more, and {outranked}")] };
+    }
+
     private static Candidate AtReplicas(SearchState state, LayoutEvaluation layout, int replicas, double capacity)
     {
         var input = state.Input;
@@ -445,10 +570,11 @@ public static class RecommendationSearch
         return new Candidate(layout, replicas, concurrency, perReplica, capacity, Queueing.Utilization(perReplica, capacity), wait, estimate, meets, false, waitP99);
     }
 
-    private static Verdict MissAt(SearchState state, Candidate point)
+    /// <param name="atBudget">Whether <paramref name="point"/> is at the most replicas the budget allows.</param>
+    private static Verdict MissAt(SearchState state, Candidate point, bool atBudget)
     {
         var slo = state.Input.Slo;
-        var where = Invariant($"at {point.Concurrency} requests in flight per replica with {point.Replicas} replica{(point.Replicas == 1 ? "" : "s")}, the most the {state.Input.MaxGpus}-GPU budget allows");
+        var where = Invariant($"at {point.Concurrency} requests in flight per replica with {point.Replicas} replica{(point.Replicas == 1 ? "" : "s")}{(atBudget ? Invariant($", the most the {state.Input.MaxGpus}-GPU budget allows") : "")}");
         if (point.Unsustainable)
         {
             return new Verdict(RejectionKind.MissesThroughput, point.Replicas,
@@ -528,7 +654,7 @@ public static class RecommendationSearch
     }
 
     /// <summary>Scale-up links a GPU does not have, and formats the engine cannot run on it (<see cref="PrecisionSupport"/>).</summary>
-    private static (RejectionKind Kind, string Text)? UnsupportedReason(RecommendationInput input, HardwareOption hardware, Precision weights, Precision kv)
+    private static (RejectionKind Kind, string[] Reasons)? UnsupportedReason(RecommendationInput input, HardwareOption hardware, Precision weights, Precision kv)
     {
         var gpu = hardware.Gpu;
         var scaleUp = gpu.Interconnect.ScaleUp;
@@ -540,13 +666,13 @@ public static class RecommendationSearch
         };
         if (linkMissing)
         {
-            return (RejectionKind.UnsupportedLink, Invariant($"{gpu.Id} has {(scaleUp == "none" ? "no scale-up link" : scaleUp)}, so its nodes cannot be {EnumName(hardware.IntraNode)}"));
+            return (RejectionKind.UnsupportedLink, [Invariant($"{gpu.Id} has {(scaleUp == "none" ? "no scale-up link" : scaleUp)}, so its nodes cannot be {EnumName(hardware.IntraNode)}")]);
         }
 
         var format = CheckpointChoice.For(input.Model, input.Checkpoints, gpu, input.Engine, weights).Format;
         var problems = PrecisionSupport.Problems(input.Model, gpu, input.Engine, weights, format, kv);
         return problems.Count > 0
-            ? (RejectionKind.UnsupportedPrecision, Invariant($"{EnumName(input.Engine)} cannot run {EnumText.Of(format)} weights with a {EnumName(kv)} KV cache on {gpu.Id}: {string.Join("; ", problems)}"))
+            ? (RejectionKind.UnsupportedPrecision, [Invariant($"{EnumName(input.Engine)} cannot run {EnumText.Of(format)} weights with a {EnumName(kv)} KV cache on {gpu.Id}: {string.Join("; ", problems)}")])
             : null;
     }
 
@@ -568,5 +694,5 @@ public static class RecommendationSearch
 
     internal static string EnumName(Engine value) => value.ToString().ToLowerInvariant();
 
-    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
+

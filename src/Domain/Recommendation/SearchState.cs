@@ -19,6 +19,9 @@ internal sealed class SearchState(RecommendationInput input, EstimatorAssumption
 
     public List<LayoutEvaluation> Layouts { get; } = [];
 
+    /// <summary>Layouts that passed screening, in the order they were found, waiting to be loaded.</summary>
+    public List<ScreenedLayout> Screened { get; } = [];
+
     public Dictionary<LayoutKey, LayoutOutcome> Outcomes { get; } = [];
 
     public void Reject(Rejection rejection) => Rejections.Add(rejection);

@@ -31,7 +31,17 @@ internal sealed record Candidate(
     /// <summary>Output tokens/s per GPU at the KV-limited concurrency (split plans: the decode pool's capacity over all GPUs).</summary>
     public double SaturatedPerGpu => Split is { } split
         ? split.DecodeCapacityRequestsPerSecond * split.DecodeInstances * split.OutputTokens / split.TotalGpus
-        : Layout.At(Layout.MaxConcurrency).OutputTokensPerSecond / Layout.Parallelism.GpusPerReplica;
+        : Layout.SaturatedPerGpu;
+
+    public DeploymentKind Kind => Split is null ? Layout.Kind : DeploymentKind.Disaggregated;
+}
+
+/// <summary>The kinds of deployment a search compares, each with its best plan in the chosen plan's reasons.</summary>
+internal enum DeploymentKind
+{
+    Disaggregated,
+    DataParallelAttention,
+    TensorParallel,
 }
 
 /// <summary>A prefill layout and a decode layout sized for the load, and what the split deployment does.</summary>
@@ -51,6 +61,11 @@ internal sealed record DisaggregatedChoice(
     public double CostPerHourUsd => (PrefillInstances * Prefill.Parallelism.GpusPerReplica * Prefill.Hardware.Gpu.Price.UsdPerHour)
         + (DecodeInstances * Decode.Parallelism.GpusPerReplica * Decode.Hardware.Gpu.Price.UsdPerHour);
 }
+
+/// <summary>A layout whose one-request figures meet the SLO and whose capacity the budget can carry.</summary>
+/// <param name="MinReplicas">The fewest replicas its capacity needs for the load.</param>
+/// <param name="MaxReplicas">The most the GPU budget allows.</param>
+internal sealed record ScreenedLayout(LayoutEvaluation Layout, double Capacity, int MinReplicas, int MaxReplicas);
 
 /// <summary>Why a layout failed, before it is tied to its configuration.</summary>
 internal sealed record Verdict(RejectionKind Kind, int Replicas, IReadOnlyList<string> Reasons, Seconds? Ttft, Seconds? Tpot, double Ratio);

@@ -43,7 +43,6 @@ public static class CollectiveMapping
 
     public static CollectiveResponse ToResponse(this CollectiveEstimate estimate, CollectiveInput input, CommunicationAssumptions assumptions)
     {
-        ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(assumptions);
         return new CollectiveResponse(

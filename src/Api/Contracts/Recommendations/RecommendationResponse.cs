@@ -7,7 +7,7 @@ namespace Sizing.Api.Contracts.Recommendations;
 /// <param name="Recommendations">Plans that meet the SLO, best first under the objective.</param>
 /// <param name="Rejected">Rejected layouts, closest misses first (at most 50).</param>
 /// <param name="RejectedCount">All rejected layouts.</param>
-/// <param name="RejectedByReason">Rejected layouts per reason: misses-tpot | misses-ttft | misses-throughput | spans-nodes | does-not-fit | unsupported-precision | unsupported-link | invalid-parallelism.</param>
+/// <param name="RejectedByReason">Rejected layouts per reason: misses-tpot | misses-ttft | misses-throughput | outranked | spans-nodes | does-not-fit | unsupported-precision | unsupported-link | invalid-parallelism.</param>
 /// <param name="CandidatesEvaluated">Candidates (GPU × precision × TP × PP × EP × replicas) the search reached a verdict on. Example: 2622.</param>
 /// <param name="EstimatesRun">Performance-model evaluations run; the rest were decided by pruning or because latency only falls as replicas rise.</param>
 /// <param name="Truncated">True when the search hit its 2 s time budget; the answer covers what it reached.</param>
@@ -148,7 +148,7 @@ public sealed record EngineArgsResponse(string? Vllm, string? Sglang, string? Tr
 /// <param name="Parallelism">Degrees; data = attentionData × the replica count the verdict is for.</param>
 /// <param name="Precision">Formats.</param>
 /// <param name="Replicas">The replica count the verdict is for (for SLO misses, the most the budget allows).</param>
-/// <param name="Reason">misses-tpot | misses-ttft | misses-throughput | spans-nodes | does-not-fit | unsupported-precision | unsupported-link | invalid-parallelism.</param>
+/// <param name="Reason">misses-tpot | misses-ttft | misses-throughput | outranked | spans-nodes | does-not-fit | unsupported-precision | unsupported-link | invalid-parallelism.</param>
 /// <param name="Reasons">The reasons, with figures, e.g. "misses TPOT: 71 ms > 50 ms ...".</param>
 /// <param name="TtftMs">TTFT at that point, ms, where one was estimated.</param>
 /// <param name="TpotMs">TPOT at that point, ms, where one was estimated.</param>
