@@ -48,19 +48,19 @@ public static class ParallelismRules
     public static IReadOnlyList<StructuralProblem> Structural(Parallelism parallelism)
     {
         ArgumentNullException.ThrowIfNull(parallelism);
-        var problems = new List<StructuralProblem>(0);
+        List<StructuralProblem>? problems = null;
         var dp = parallelism.AttentionData;
         if (dp > 1 && parallelism.Data % dp != 0)
         {
-            problems.Add(new("attentionData", Invariant($"invalid DP: data {parallelism.Data} is not a whole number of engines of {dp} DP-attention ranks each (data counts every DP-attention rank: attentionData per engine × replicas)")));
+            (problems ??= []).Add(new("attentionData", Invariant($"invalid DP: data {parallelism.Data} is not a whole number of engines of {dp} DP-attention ranks each (data counts every DP-attention rank: attentionData per engine × replicas)")));
         }
 
         if (parallelism.RedundantExperts > 0 && parallelism.Expert == 1)
         {
-            problems.Add(new("redundantExperts", "invalid EP: redundant experts (EPLB) need expert parallelism"));
+            (problems ??= []).Add(new("redundantExperts", "invalid EP: redundant experts (EPLB) need expert parallelism"));
         }
 
-        return problems;
+        return problems ?? (IReadOnlyList<StructuralProblem>)[];
     }
 
     private static void AttentionRules(ModelArchitecture model, Parallelism parallelism, List<string> reasons)

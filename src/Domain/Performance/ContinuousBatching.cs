@@ -41,6 +41,13 @@ internal static class ContinuousBatching
         };
     }
 
+    /// <summary><see cref="Estimate"/>'s headline figures, without its object graph where the load is a closed loop in steady
+    /// state (what a search compares at thousands of points).</summary>
+    public static PerformancePoint Headline(DeploymentInput input, StepModel model, EngineLimits limits, int clients) =>
+        input.Arrival == Arrival.Steady && input.Requests is null
+            ? new Flow(input, model, limits).SteadyHeadline(Math.Max(1, clients))
+            : PerformancePoint.Of(Estimate(input, model, limits, clients));
+
     /// <summary>The steady state of one running batch: its step times and the waits of a request that joins it.</summary>
     /// <param name="Running">Requests running.</param>
     /// <param name="Rate">Requests completed (and admitted) per second.</param>
@@ -56,6 +63,10 @@ internal static class ContinuousBatching
         double Running, double Rate, Seconds Tpot, Seconds DecodeOnly, double MixedShare, Seconds Ttft, Seconds Fixed,
         Seconds Residual, Seconds QueueWait, double Busy, StepCost DecodeStep, StepCost PrefillStep, int MicroBatches);
 
+    /// <summary>What a load comes to before it is written up as an estimate.</summary>
+    private readonly record struct Outcome(
+        int InFlight, Service S, Seconds Ttft, Seconds Tpot, double Rate, double Running, double Waiting, LatencyPercentiles TtftTail, LatencyPercentiles TpotTail);
+
     private sealed class Flow(DeploymentInput input, StepModel model, EngineLimits limits)
     {
         private readonly int _in = input.InputTokens;
@@ -66,7 +77,16 @@ internal static class ContinuousBatching
         private double Context => _in + (_out / 2.0);
 
         /// <summary>N clients in a closed loop; with a run of <paramref name="requests"/>, the first N arrive at once.</summary>
-        public PerformanceEstimate Steady(int clients, int? requests)
+        public PerformanceEstimate Steady(int clients, int? requests) => Figures(SteadyState(clients, requests));
+
+        /// <summary><see cref="Steady"/>'s headline figures, without the estimate's object graph.</summary>
+        public PerformancePoint SteadyHeadline(int clients)
+        {
+            var o = SteadyState(clients, null);
+            return new PerformancePoint(o.Ttft, o.Tpot, E2e(o.Ttft, o.Tpot), o.Rate * _out, o.Rate, o.TtftTail.P99, o.TpotTail.P99);
+        }
+
+        private Outcome SteadyState(int clients, int? requests)
         {
             var running = Math.Min(clients, limits.MaxRunning);
             var s = Serve(running, null);
@@ -98,7 +118,7 @@ internal static class ContinuousBatching
                 ttftTail = new LatencyPercentiles(tail.At(0.5), tail.At(0.9), tail.At(0.99));
             }
 
-            return Figures(clients, s, ttft, tpot, rate, running, Math.Max(0, clients - running), ttftTail);
+            return new Outcome(clients, s, ttft, tpot, rate, running, Math.Max(0, clients - running), ttftTail, TpotTail(s, tpot));
         }
 
         /// <summary>N clients whose fixed-length requests stay in step, for a run of <paramref name="requests"/> (default
@@ -340,11 +360,15 @@ internal static class ContinuousBatching
             return new Wave(model.RequestOverhead, step, steps, s.Residual);
         }
 
+        private PerformanceEstimate Figures(Outcome o) =>
+            Figures(o.InFlight, o.S, o.Ttft, o.Tpot, o.Rate, o.Running, o.Waiting, o.TtftTail, o.TpotTail);
+
+        private Seconds E2e(Seconds ttft, Seconds tpot) => ttft + (tpot * (_out - 1));
+
         private PerformanceEstimate Figures(int inFlight, Service s, Seconds ttft, Seconds tpot, double rate, double running, double waiting, LatencyPercentiles ttftTail, LatencyPercentiles? tpotPercentiles = null)
         {
-            var e2e = ttft + (tpot * (_out - 1));
             var tpotTail = tpotPercentiles ?? TpotTail(s, tpot);
-            return new PerformanceEstimate(inFlight, ttft, tpot, e2e, rate * _out, rate, s.DecodeStep, s.PrefillStep,
+            return new PerformanceEstimate(inFlight, ttft, tpot, E2e(ttft, tpot), rate * _out, rate, s.DecodeStep, s.PrefillStep,
                 PerformanceEstimator.Pipeline(model, _stages, s.MicroBatches, s.Running / s.MicroBatches),
                 PerformanceEstimator.Bound(s.DecodeStep), running, waiting, limits.MaxRunning, ttftTail, tpotTail);
         }

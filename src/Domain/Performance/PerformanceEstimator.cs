@@ -143,6 +143,12 @@ public static class PerformanceEstimator
             : ContinuousBatching.Estimate(input, model, limits, clients);
     }
 
+    /// <summary><see cref="Estimate(DeploymentInput, StepModel, EngineLimits, int?)"/>'s headline figures at <paramref name="clients"/>.</summary>
+    internal static PerformancePoint Headline(DeploymentInput input, StepModel model, EngineLimits limits, int clients) =>
+        input.Batching == Batching.Static
+            ? PerformancePoint.Of(Static(input, model, limits, Math.Max(1, clients)))
+            : ContinuousBatching.Headline(input, model, limits, clients);
+
     /// <summary>One static batch at a time; a batch beyond the engine's capacity runs as consecutive waves.</summary>
     private static PerformanceEstimate Static(DeploymentInput input, StepModel model, EngineLimits limits, int batch)
     {
@@ -188,4 +194,14 @@ public static class PerformanceEstimator
 
     internal static string Bound(StepCost step) =>
         step.Communication > step.Kernels ? "communication" : step.ComputeBound ? "compute" : "memory";
+}
+
+/// <summary>The headline figures of one performance estimate: what a search compares.</summary>
+internal readonly record struct PerformancePoint(
+    Seconds Ttft, Seconds Tpot, Seconds E2e, double OutputTokensPerSecond, double RequestsPerSecond, Seconds TtftP99, Seconds TpotP99)
+{
+    public double OutputTokensPerSecondPerUser => Tpot.Value > 0 ? 1 / Tpot.Value : 0;
+
+    public static PerformancePoint Of(PerformanceEstimate e) =>
+        new(e.Ttft, e.Tpot, e.E2e, e.OutputTokensPerSecond, e.RequestsPerSecond, e.TtftPercentiles.P99, e.TpotPercentiles.P99);
 }

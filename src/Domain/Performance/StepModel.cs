@@ -306,7 +306,7 @@ internal sealed class StepModel
         }
 
         var kv = decodes > 0
-            ? KvCacheCalculator.PerSequencePerGpu(_model, _parallelism, _kvPrecision, (int)Math.Ceiling(context), _blockSize) * decodes
+            ? KvPerSequence((int)Math.Ceiling(context)) * decodes
             : Bytes.Zero;
         var read = (kv / _bandwidth / StageLayers) + _gemmLatency;
         var flops = ((decodes * 4.0 * Visible(context)) + (promptTokens * 2.0 * Visible(promptLength))) * _attentionWidth / _parallelism.Tensor;
@@ -315,6 +315,21 @@ internal sealed class StepModel
         compute += math * StageLayers;
         return SmoothMax(read, math) * StageLayers;
     }
+
+    /// <summary>One sequence's KV on one GPU at <paramref name="tokens"/> of context; the last answer is kept, since a layout's
+    /// steady state asks for the same context again and again.</summary>
+    private Bytes KvPerSequence(int tokens)
+    {
+        if (tokens != _kvTokens)
+        {
+            (_kvTokens, _kvBytes) = (tokens, KvCacheCalculator.PerSequencePerGpu(_model, _parallelism, _kvPrecision, tokens, _blockSize));
+        }
+
+        return _kvBytes;
+    }
+
+    private int _kvTokens = -1;
+    private Bytes _kvBytes;
 
     /// <summary>The LM head on the last stage: the vocabulary projection of every sequence whose next token is sampled.</summary>
     private Seconds Head(double logits, ref Seconds memory, ref Seconds compute)

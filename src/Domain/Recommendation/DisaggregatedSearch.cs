@@ -1,5 +1,6 @@
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Disaggregation;
+using Sizing.Domain.Performance;
 using Sizing.Domain.Speculative;
 using Sizing.Domain.Units;
 

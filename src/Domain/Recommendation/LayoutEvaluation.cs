@@ -13,8 +13,8 @@ internal sealed class LayoutEvaluation
 {
     private readonly StepModel _model;
     private readonly EngineLimits _limits;
-    private int[] _keys = new int[8];
-    private PerformancePoint[] _values = new PerformancePoint[8];
+    private int[] _keys = new int[2];
+    private PerformancePoint[] _values = new PerformancePoint[2];
 
     public LayoutEvaluation(int hardwareIndex, HardwareOption hardware, bool forced, DeploymentInput input, MemoryEstimate memory, EstimatorAssumptions assumptions,
         SpeculativeConfiguration? speculative = null)
@@ -113,7 +113,9 @@ internal sealed class LayoutEvaluation
             }
         }
 
-        var estimate = PerformancePoint.Of(Full(concurrency));
+        var estimate = _speculative is null
+            ? PerformanceEstimator.Headline(Input, _model, _limits, concurrency)
+            : PerformancePoint.Of(Full(concurrency));
         if (Count == _keys.Length)
         {
             Array.Resize(ref _keys, Count * 2);
@@ -209,14 +211,4 @@ internal sealed class LayoutEvaluation
     /// <summary>λ·E2E(B) − B: positive while B requests in flight cannot carry the load.</summary>
     private double Excess(int concurrency, double arrivalsPerSecond) =>
         Queueing.LittlesLaw(arrivalsPerSecond, At(concurrency).E2e.Value) - concurrency;
-}
-
-/// <summary>The figures of one performance estimate the search compares.</summary>
-internal readonly record struct PerformancePoint(
-    Seconds Ttft, Seconds Tpot, Seconds E2e, double OutputTokensPerSecond, double RequestsPerSecond, Seconds TtftP99, Seconds TpotP99)
-{
-    public double OutputTokensPerSecondPerUser => Tpot.Value > 0 ? 1 / Tpot.Value : 0;
-
-    public static PerformancePoint Of(PerformanceEstimate e) =>
-        new(e.Ttft, e.Tpot, e.E2e, e.OutputTokensPerSecond, e.RequestsPerSecond, e.TtftPercentiles.P99, e.TpotPercentiles.P99);
 }

@@ -463,7 +463,13 @@ internal static class PlanBuilder
 
     private static List<ParetoPoint> Pareto(SearchState state)
     {
-        var points = new List<(LayoutEvaluation Layout, int Index, double PerGpu, double PerUser)>();
+        var count = 0;
+        foreach (var layout in state.Layouts)
+        {
+            count += layout.Count;
+        }
+
+        var points = new List<(LayoutEvaluation Layout, int Index, double PerGpu, double PerUser)>(count);
         foreach (var layout in state.Layouts)
         {
             var gpus = layout.Parallelism.GpusPerReplica;
