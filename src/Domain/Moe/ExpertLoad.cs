@@ -18,19 +18,30 @@ public static class ExpertLoad
     /// <param name="expertsPerRank">Experts one rank holds.</param>
     /// <param name="loadBalancer">EPLB on: the popularity spread is balanced away.</param>
     /// <param name="expertPopularityCv">Coefficient of variation of the tokens each expert receives.</param>
-    public static double Imbalance(int ranks, double routedPerRank, double expertsPerRank, bool loadBalancer, double expertPopularityCv)
+    public static double Imbalance(int ranks, double routedPerRank, double expertsPerRank, bool loadBalancer, double expertPopularityCv) =>
+        new Spread(ranks, expertsPerRank, loadBalancer, expertPopularityCv).Imbalance(routedPerRank);
+
+    /// <summary>The part of <see cref="Imbalance"/> one layout fixes (its ranks and their experts), for the many steps a step
+    /// model costs.</summary>
+    public readonly struct Spread(int ranks, double expertsPerRank, bool loadBalancer, double expertPopularityCv)
     {
-        if (ranks <= 1 || routedPerRank <= 0)
+        private readonly double _noise = 1 - (1.0 / ranks);
+        private readonly double _popularity = loadBalancer ? 0 : expertPopularityCv * expertPopularityCv / Math.Max(1, expertsPerRank);
+        private readonly double _z = ranks > 1 ? Math.Sqrt(2 * Math.Log(ranks)) : 0;
+
+        /// <summary>Busiest rank's routed tokens over the mean when the mean rank receives <paramref name="routedPerRank"/>.</summary>
+        public double Imbalance(double routedPerRank)
         {
-            return 1;
+            if (ranks <= 1 || routedPerRank <= 0)
+            {
+                return 1;
+            }
+
+            var imbalance = 1 + (_z * Math.Sqrt((_noise / routedPerRank) + _popularity));
+
+            // No rank can take more than everything.
+            return Math.Min(imbalance, ranks);
         }
-
-        var noise = (1 - (1.0 / ranks)) / routedPerRank;
-        var popularity = loadBalancer ? 0 : expertPopularityCv * expertPopularityCv / Math.Max(1, expertsPerRank);
-        var imbalance = 1 + (Math.Sqrt(2 * Math.Log(ranks)) * Math.Sqrt(noise + popularity));
-
-        // No rank can take more than everything.
-        return Math.Min(imbalance, ranks);
     }
 
     /// <summary>Probability that a token's k experts (of <paramref name="experts"/>) miss a given set of

@@ -229,9 +229,8 @@ public static class MoeCommunication
         private readonly int _group;
         private readonly int _nodes;
         private readonly int _layers;
-        private readonly double _expertsPerRank;
+        private readonly ExpertLoad.Spread _spread;
         private readonly double _dispatchElement;
-        private readonly double _popularityCv;
         private readonly double _interNodeShare;
         private readonly List<string> _notes = [];
 
@@ -256,7 +255,6 @@ public static class MoeCommunication
             _layers = Layers(input);
             _hidden = input.Model.HiddenSize;
             _ranks = p.Expert;
-            _popularityCv = a.ExpertPopularityCv;
             _dispatchElement = DispatchBytesPerElement(input.DispatchPrecision, a);
             _interNodeShare = _nodes > 1 ? (double)(_nodes - 1) / _nodes : 0;
             if (input.Model.Moe is not { } moe || _group == 1)
@@ -266,7 +264,7 @@ public static class MoeCommunication
             }
 
             _topK = moe.ExpertsPerToken;
-            _expertsPerRank = (double)(moe.Experts + p.RedundantExperts) / p.Expert;
+            _spread = new ExpertLoad.Spread(p.Expert, (double)(moe.Experts + p.RedundantExperts) / p.Expert, input.LoadBalancer, a.ExpertPopularityCv);
             Exchange = Resolve(input, _nodes, _notes);
             switch (Exchange)
             {
@@ -335,8 +333,7 @@ public static class MoeCommunication
             }
 
             var p = _input.Parallelism;
-            var routedPerRank = tokens * p.AttentionData * _topK / p.Expert;
-            var imbalance = ExpertLoad.Imbalance(p.Expert, routedPerRank, _expertsPerRank, _input.LoadBalancer, _popularityCv);
+            var imbalance = _spread.Imbalance(tokens * p.AttentionData * _topK / p.Expert);
             switch (Exchange)
             {
                 case MoeExchange.AllReduce:

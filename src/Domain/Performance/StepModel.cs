@@ -52,6 +52,7 @@ internal sealed class StepModel
     private readonly double _sequenceStepUs;
     private readonly MoeExchange? _moeExchange;
     private readonly bool _loadBalancer;
+    private readonly ExpertLoad.Spread _spread;
 
     /// <param name="moeExchange">The MoE exchange the engine is configured for (SGLang --moe-a2a-backend, vLLM --all2all-backend);
     /// null = the engine's default for the layout.</param>
@@ -117,6 +118,8 @@ internal sealed class StepModel
             _expertBytes = Bytes.Rounded(routed / _moeLayers / _expertsPerGroup);
             _expertFlopsPerRow = 2.0 * moe.ParametersPerExpert / _parallelism.ExpertTensor;
         }
+
+        _spread = new ExpertLoad.Spread(_parallelism.Expert, _expertsPerGroup, _loadBalancer, _moeAssumptions.ExpertPopularityCv);
 
         var headParameters = (double)model.VocabSize * model.HiddenSize / tp;
         _head = new GemmGroup(1, 1, Bytes.Rounded(headParameters * wide), 2 * headParameters);
@@ -294,7 +297,7 @@ internal sealed class StepModel
 
     /// <summary>The busiest EP group's routed tokens over the mean when the engine's step carries <paramref name="rows"/> tokens.</summary>
     private double ExpertImbalance(double rows) => _model.Moe is { } moe
-        ? ExpertLoad.Imbalance(_parallelism.Expert, rows * moe.ExpertsPerToken / _parallelism.Expert, _expertsPerGroup, _loadBalancer, _moeAssumptions.ExpertPopularityCv)
+        ? _spread.Imbalance(rows * moe.ExpertsPerToken / _parallelism.Expert)
         : 1;
 
     /// <summary>One attention kernel per layer: the decoding sequences' KV read, and the prompt tokens' FLOPs.</summary>
