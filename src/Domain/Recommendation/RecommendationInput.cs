@@ -55,7 +55,7 @@ public sealed record ServiceLevel(Seconds? Ttft, Seconds? Tpot, Seconds? TtftP99
     public (string Name, Seconds Figure, Seconds Target)? TpotBinding(Seconds mean, Seconds p99) => Closest([("TPOT", mean, Tpot), ("TPOT p99", p99, TpotP99)]);
 
     /// <summary>The candidate with the largest figure over target; on a tie the first (the mean before its p99).</summary>
-    private static (string Name, Seconds Figure, Seconds Target)? Closest((string Name, Seconds Figure, Seconds? Target)[] candidates)
+    private static (string Name, Seconds Figure, Seconds Target)? Closest(ReadOnlySpan<(string Name, Seconds Figure, Seconds? Target)> candidates)
     {
         (string, Seconds, Seconds)? best = null;
         var ratio = 0.0;

@@ -19,6 +19,8 @@ namespace Sizing.Domain.Recommendation;
 /// wait with the replica's saturated rate as μ is added to TTFT. Fewer replicas mean more load per replica, so the SLO holds
 /// from some r on: the search finds the smallest such r (the cheapest way to run that layout) and ranks layouts by the
 /// objective. TP stays inside a node unless nothing inside a node fits (then it is marked forced); PP may cross nodes.</para>
+/// <para>Every fitting layout is screened (one request in flight, a full KV pool); the survivors are loaded best bound first,
+/// and those that could no longer rank are rejected as outranked without loading (<see cref="RankCutoff"/>).</para>
 /// </remarks>
 public static class RecommendationSearch
 {
@@ -159,8 +161,7 @@ public static class RecommendationSearch
                         return; // checked per layout: one layout costs well under a millisecond, so the budget is met closely
                     }
 
-                    var parallelism = new Parallelism(tp, pp, ep);
-                    state.Candidates += input.MaxGpus / parallelism.GpusPerReplica;
+                    state.Candidates += input.MaxGpus / (tp * pp);
 
                     // Dominated layouts are decided without an estimate. A replica that needs more than one node fills each
                     // node's tensor group before adding stages (TP 8 × PP 4, never TP 2 × PP 16): PP only ever adds memory,
@@ -171,6 +172,8 @@ public static class RecommendationSearch
                     {
                         continue;
                     }
+
+                    var parallelism = new Parallelism(tp, pp, ep);
 
                     if (unsupported is { } reason)
                     {
