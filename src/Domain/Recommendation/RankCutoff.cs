@@ -52,6 +52,11 @@ internal sealed class RankCutoff(Objective objective, int limit, int retried)
         };
     }
 
+    /// <summary>Whether <paramref name="replicas"/> replicas of the layout rank behind the plans asked for already, so it is loaded
+    /// only for what it could show of its own kind (or of the cheapest few).</summary>
+    public bool BehindLimit(LayoutEvaluation layout, int replicas) =>
+        Bound(layout, replicas) is { } b && _best.Count >= Limit && b > _best[Limit - 1];
+
     /// <summary>Counts a plan found towards the cut.</summary>
     public void Admit(Candidate plan)
     {

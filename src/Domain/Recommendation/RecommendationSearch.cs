@@ -491,6 +491,19 @@ public static class RecommendationSearch
         plan = null;
         var (layout, capacity, minReplicas, maxReplicas) = screened;
         var lo = minReplicas;
+
+        // A layout already behind the plans asked for is loaded only to find the best of its kind, which most such layouts
+        // miss at every replica count: settle that first, at the most replicas the budget allows.
+        Candidate? last = null;
+        if (cutoff?.BehindLimit(layout, lo) == true && lo < maxReplicas)
+        {
+            last = AtReplicas(state, layout, maxReplicas, capacity);
+            if (!last.Meets)
+            {
+                return MissAt(state, last, atBudget: true);
+            }
+        }
+
         var missed = AtReplicas(state, layout, lo, capacity);
         if (missed.Meets)
         {
@@ -504,7 +517,7 @@ public static class RecommendationSearch
         }
 
         // A layout that misses at the most replicas the budget allows misses at every count: settle that before galloping.
-        var last = lo == maxReplicas ? missed : AtReplicas(state, layout, maxReplicas, capacity);
+        last ??= lo == maxReplicas ? missed : AtReplicas(state, layout, maxReplicas, capacity);
         if (!last.Meets)
         {
             return MissAt(state, last, atBudget: true);
