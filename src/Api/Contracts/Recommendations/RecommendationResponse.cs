@@ -13,7 +13,7 @@ namespace Sizing.Api.Contracts.Recommendations;
 /// <param name="Truncated">True when the search hit its 2 s time budget; the answer covers what it reached.</param>
 /// <param name="Objective">The objective the ranking used.</param>
 /// <param name="Warnings">Search-level notes.</param>
-/// <param name="ParetoFront">Output tokens/s per GPU against tokens/s per user over every evaluated layout and concurrency: the points nothing beats on both, fastest per user first.</param>
+/// <param name="ParetoFront">Output tokens/s per GPU against tokens/s per user over every evaluated layout and concurrency (each fitting layout at one request and at its KV-limited concurrency, plus the concurrencies its replica search loaded; an outranked layout is not loaded): the points nothing beats on both, fastest per user first.</param>
 /// <param name="Assumptions">The queueing model and every estimator constant used.</param>
 public sealed record RecommendationResponse(
     IReadOnlyList<RecommendationPlanResponse> Recommendations,
