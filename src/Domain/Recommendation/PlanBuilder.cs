@@ -355,9 +355,7 @@ internal static class PlanBuilder
 
         if (!state.Outcomes.TryGetValue(new LayoutKey(layout.HardwareIndex, layout.Weights, tp, pp, ep), out var outcome))
         {
-            var rejection = state.Rejections.FirstOrDefault(r => ReferenceEquals(r.Hardware, layout.Hardware) && r.Weights == layout.Weights
-                && r.Parallelism.Tensor == tp && r.Parallelism.Pipeline == pp && r.Parallelism.Expert == ep);
-            if (rejection is not null)
+            if (state.FirstRejection(layout.Hardware, layout.Weights, tp, pp, ep) is { } rejection)
             {
                 why.Add(Invariant($"{name} ({label}): {rejection.Reasons[0]}"));
             }

@@ -567,7 +567,7 @@ public static class RecommendationSearch
     private static Verdict Outranked(SearchState state, Candidate missed, string outranked)
     {
         var miss = MissAt(state, missed, atBudget: false);
-        return miss with { Kind = RejectionKind.Outranked, Reasons = [.. miss.Reasons, Invariant($"outranked: more replicas only cost more, and {outranked}")] };
+        return miss with { Kind = RejectionKind.Outranked, Reasons = [Invariant($"outranked: {string.Join("; ", miss.Reasons)}; more replicas only cost more, and {outranked}")] };
     }
 
     private static Candidate AtReplicas(SearchState state, LayoutEvaluation layout, int replicas, double capacity)

@@ -26,6 +26,30 @@ internal sealed class SearchState(RecommendationInput input, EstimatorAssumption
 
     public void Reject(Rejection rejection) => Rejections.Add(rejection);
 
+    /// <summary>The first rejection of a configuration (server, weights, TP, PP, EP), for the plans' reasons; the rejections of
+    /// one server and weight format are indexed the first time a plan asks about them.</summary>
+    public Rejection? FirstRejection(HardwareOption hardware, Deployment.Precision weights, int tensor, int pipeline, int expert)
+    {
+        var index = _rejectionIndex.Find(i => ReferenceEquals(i.Hardware, hardware) && i.Weights == weights).Layouts;
+        if (index is null)
+        {
+            index = [];
+            foreach (var r in Rejections)
+            {
+                if (ReferenceEquals(r.Hardware, hardware) && r.Weights == weights)
+                {
+                    index.TryAdd((r.Parallelism.Tensor, r.Parallelism.Pipeline, r.Parallelism.Expert), r);
+                }
+            }
+
+            _rejectionIndex.Add((hardware, weights, index));
+        }
+
+        return index.GetValueOrDefault((tensor, pipeline, expert));
+    }
+
+    private readonly List<(HardwareOption Hardware, Deployment.Precision Weights, Dictionary<(int, int, int), Rejection> Layouts)> _rejectionIndex = [];
+
     /// <summary>True once the caller's time budget is spent; the search then stops and says so.</summary>
     public bool OutOfTime()
     {

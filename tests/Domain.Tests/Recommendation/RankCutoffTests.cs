@@ -47,10 +47,13 @@ public sealed class RankCutoffTests
         Assert.All(outranked, r =>
         {
             var cost = r.Replicas * r.Parallelism.GpusPerReplica * r.Hardware.Gpu.Price.UsdPerHour;
-            Assert.Contains("outranked", r.Reasons[^1], StringComparison.Ordinal);
+            var reason = Assert.Single(r.Reasons);
+            Assert.StartsWith("outranked: ", reason, StringComparison.Ordinal);
 
             // Unloaded: its fewest replicas already cost more than the 4th plan. Loaded and missed: the next count would.
-            var next = r.Reasons.Count == 1 ? cost : cost + (r.Parallelism.GpusPerReplica * r.Hardware.Gpu.Price.UsdPerHour);
+            var unloaded = reason.EndsWith("whether it meets the SLO was not checked", StringComparison.Ordinal);
+            Assert.True(unloaded || reason.Contains("more replicas only cost more", StringComparison.Ordinal), reason);
+            var next = unloaded ? cost : cost + (r.Parallelism.GpusPerReplica * r.Hardware.Gpu.Price.UsdPerHour);
             Assert.True(next > fourth, $"{r.Hardware.Gpu.Id} {r.Parallelism}: ${next:0.##}/h against the 4th plan's ${fourth:0.##}/h");
         });
     }
