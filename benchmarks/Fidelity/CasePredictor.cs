@@ -265,7 +265,7 @@ public static partial class CasePredictor
     }
 
     /// <summary>The catalog model a row names, or null.</summary>
-    public static Sizing.Domain.Architecture.ModelArchitecture? ModelOrNull(CaseRow row, HardwareCatalog catalog)
+    private static Sizing.Domain.Architecture.ModelArchitecture? ModelOrNull(CaseRow row, HardwareCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);

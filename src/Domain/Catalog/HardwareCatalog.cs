@@ -84,8 +84,7 @@ public sealed class HardwareCatalog
 
     internal static string ReadResource(string file)
     {
-        using var stream = typeof(HardwareCatalog).Assembly.GetManifestResourceStream($"Sizing.Domain.Catalog.{file}")
-            ?? throw new InvalidOperationException($"Embedded catalog {file} is missing.");
+        using var stream = EmbeddedResource.Open($"Sizing.Domain.Catalog.{file}");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

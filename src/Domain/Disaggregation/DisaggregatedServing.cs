@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sizing.Domain.Architecture;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;

@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using static Sizing.Domain.InvariantText;
@@ -144,8 +142,7 @@ public static class ErrorBands
 
     private static ErrorBandDocument Load()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
+        using var stream = EmbeddedResource.Open(ResourceName);
         return Parse(stream);
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Reflection;
 using System.Text.Json;
 using Sizing.Domain.Performance;
 
@@ -78,8 +77,7 @@ public static class FittedConstants
 
     private static FitDocument Load()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
+        using var stream = EmbeddedResource.Open(ResourceName);
         return Parse(stream);
     }
 }

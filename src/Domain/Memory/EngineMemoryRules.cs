@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using Sizing.Domain.Catalog;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Units;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Units;
 using static Sizing.Domain.InvariantText;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sizing.Domain.Architecture;
 using Sizing.Domain.Deployment;
 using static Sizing.Domain.InvariantText;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
 using Sizing.Domain.Fidelity;

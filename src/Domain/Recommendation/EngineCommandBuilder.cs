@@ -277,12 +277,15 @@ internal static class EngineCommandBuilder
 
         command.Append(Invariant($" --gpu-memory-utilization {Format(input.GpuMemoryUtilization ?? MemoryEstimator.DefaultUtilization)} --max-model-len {input.InputTokens + input.OutputTokens}"));
 
-        // vLLM's max_num_seqs defaults to 256 (1024 on ≥ 70 GiB GPUs other than A100; engine/arg_utils.py): raise it, up to
-        // that 1024, when the KV pool holds more sequences, or the scheduler caps the concurrency the plan counts on.
+        // vLLM's scheduler runs at most max_num_seqs per rank (EngineMemoryRules.Scheduler: 256, or 1024 on large GPUs from
+        // 0.9.0); raise it where the plan counts on more (a plan sized for another engine's limit or a larger KV pool).
+        var memory = l.Layout.Input.Memory;
         var perRank = (l.Layout.MaxConcurrency + p.AttentionData - 1) / p.AttentionData;
-        if (perRank > 256)
+        var vllmSeqs = EngineMemoryRules.For(Engine.Vllm, memory.Engine == Engine.Vllm ? memory.EngineVersion : null)
+            .Scheduler(memory.Gpu, memory.MaxModelLength, null).MaxNumSeqs;
+        if (perRank > vllmSeqs)
         {
-            command.Append(Invariant($" --max-num-seqs {Math.Min(perRank, 1024)}"));
+            command.Append(Invariant($" --max-num-seqs {perRank}"));
         }
 
         Append(command, "--dtype", l.Dtype);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sizing.Domain.Architecture;
 using Sizing.Domain.Communication;
 using Sizing.Domain.Deployment;
@@ -482,18 +481,18 @@ public static class RecommendationSearch
 
     /// <summary>The fewest replicas of a screened layout that meet the SLO; a verdict when even the most the budget allows miss it,
     /// or when the replica counts that remain could not rank (<paramref name="cutoff"/>).</summary>
-    /// <remarks>Latency falls as replicas rise (each carries less), so the SLO holds from some replica count on. The answer is
-    /// usually at or just above the fewest the load needs, so the search checks the most the budget allows (a layout that misses
-    /// there misses everywhere), then gallops up from the fewest (+1, +2, +4, …) and bisects the last step; each count costs more
-    /// than the one below it, so it stops once the next could not rank.</remarks>
+    /// <remarks>Latency falls as replicas rise (each carries less), so the SLO holds from some replica count on, and a layout that
+    /// misses at the most replicas the budget allows misses everywhere. The answer is usually at or just above the fewest the
+    /// load needs: the search checks those, then the most (first, for a layout already behind the plans asked for, which most
+    /// often misses everywhere), then gallops up from the fewest (+1, +2, +4, …) and bisects the last step. Each count costs
+    /// more than the one below it, so it stops once the next could not rank.</remarks>
     private static Verdict? LoadReplicas(SearchState state, ScreenedLayout screened, RankCutoff? cutoff, out Candidate? plan)
     {
         plan = null;
         var (layout, capacity, minReplicas, maxReplicas) = screened;
         var lo = minReplicas;
 
-        // A layout already behind the plans asked for is loaded only to find the best of its kind, which most such layouts
-        // miss at every replica count: settle that first, at the most replicas the budget allows.
+        // A layout already behind the plans asked for is loaded only for the best plan of its kind.
         Candidate? last = null;
         if (cutoff?.BehindLimit(layout, lo) == true && lo < maxReplicas)
         {
@@ -516,7 +515,6 @@ public static class RecommendationSearch
             return Outranked(state, missed, outranked);
         }
 
-        // A layout that misses at the most replicas the budget allows misses at every count: settle that before galloping.
         last ??= lo == maxReplicas ? missed : AtReplicas(state, layout, maxReplicas, capacity);
         if (!last.Meets)
         {

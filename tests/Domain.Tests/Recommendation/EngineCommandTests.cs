@@ -81,6 +81,33 @@ public sealed class EngineCommandTests
         }
     }
 
+    [Theory]
+    [InlineData(Engine.Vllm)]
+    [InlineData(Engine.Trtllm)]
+    public void Search_VllmCommand_RaisesMaxNumSeqsOnlyWherePlanRunsMoreThanVllmsDefault(Engine engine)
+    {
+        // vLLM runs 1024 sequences per rank on an H200 by default (arg_utils.py, 0.9.0 on); a plan sized for TensorRT-LLM's
+        // max_batch_size of 2048 may count on more.
+        var (_, result) = Search("deepseek-v3", engine, ["h200-sxm-141gb"], [Precision.Fp8]);
+
+        var aggregated = result.Plans.Where(p => p.Disaggregation is null && p.EngineArgs.Vllm is not null).ToList();
+        Assert.NotEmpty(aggregated);
+        Assert.Equal(engine == Engine.Trtllm, aggregated.Any(p => p.Estimate.Performance.Capacity / p.Parallelism.AttentionData > 1024));
+        foreach (var plan in aggregated)
+        {
+            var perRank = (plan.Estimate.Performance.Capacity + plan.Parallelism.AttentionData - 1) / plan.Parallelism.AttentionData;
+            var flag = System.Text.RegularExpressions.Regex.Match(plan.EngineArgs.Vllm!, "--max-num-seqs ([0-9]+)");
+            if (perRank > 1024)
+            {
+                Assert.Equal(perRank.ToString(System.Globalization.CultureInfo.InvariantCulture), flag.Groups[1].Value);
+            }
+            else
+            {
+                Assert.False(flag.Success, plan.EngineArgs.Vllm);
+            }
+        }
+    }
+
     [Fact]
     public void Search_DeepSeekR1OnMi300x_NeverRanksFp4AndNamesTheNativeFp8Checkpoint()
     {
